@@ -1,0 +1,213 @@
+import { silentLogger, type Logger } from '../observability/logger.js';
+import { Metrics } from '../observability/metrics.js';
+import { ValidationError } from '../errors.js';
+import { assertScopedPattern } from '../keys.js';
+import type { Store } from '../store/port.js';
+import { encodeJson } from './json.js';
+
+export interface CacheServiceOptions {
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Keys fetched per SCAN step and removed per UNLINK in `deletePattern`. @default 500 */
+  scanBatchSize?: number;
+}
+
+/** Checks a TTL; Remembr refuses 0, negatives and fractions instead of storing "forever" as the original did. */
+export function assertTtl(ttlSeconds: number, field = 'ttlSeconds'): number {
+  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0) {
+    throw new ValidationError(`${field} must be a positive whole number of seconds (got ${String(ttlSeconds)})`, field);
+  }
+  return ttlSeconds;
+}
+
+/**
+ * The guide's CacheService: JSON values under namespaced keys, with TTLs, over any Store.
+ *
+ * It degrades instead of failing when the store errors: `get` → null, `set` → false, `exists` → false,
+ * `delete` → false, `expire` → false, `increment` → null, `ttl` → -2, `getMany` → {}, `deletePattern` → 0, each
+ * failure logged with its key and counted in `remembr_cache_errors_total`. Wrong arguments (a TTL that is not a
+ * positive whole number, a pattern outside `remembr:<namespace>:`) are programming errors and reject with
+ * ValidationError; a value JSON cannot carry makes `set` return false.
+ */
+export class CacheService {
+  readonly #store: Store;
+  readonly #logger: Logger;
+  readonly #metrics: Metrics;
+  readonly #scanBatchSize: number;
+  /** Loads in flight per key, so concurrent misses in this process call the loader once. */
+  readonly #loading = new Map<string, Promise<unknown>>();
+
+  constructor(store: Store, options: CacheServiceOptions = {}) {
+    this.#store = store;
+    this.#logger = options.logger ?? silentLogger;
+    this.#metrics = options.metrics ?? new Metrics();
+    this.#scanBatchSize = options.scanBatchSize ?? 500;
+  }
+
+  async get<T = unknown>(key: string): Promise<T | null> {
+    try {
+      const raw = await this.#store.get(key);
+      this.#count('get', raw === null ? 'miss' : 'hit');
+      this.#logger.debug({ key }, raw === null ? 'Cache miss' : 'Cache hit');
+      return raw === null ? null : (JSON.parse(raw) as T);
+    } catch (err) {
+      return this.#degrade('get', key, err, null);
+    }
+  }
+
+  async set(key: string, value: unknown, ttlSeconds?: number): Promise<boolean> {
+    if (ttlSeconds !== undefined) assertTtl(ttlSeconds);
+    let text: string;
+    try {
+      text = encodeJson(value);
+    } catch (err) {
+      this.#logger.error({ key, err: (err as Error).message }, 'Cache value is not JSON; nothing stored');
+      this.#count('set', 'invalid');
+      return false;
+    }
+    try {
+      await this.#store.set(key, text, ttlSeconds);
+      this.#count('set', 'ok');
+      this.#logger.debug({ key, ttl: ttlSeconds ?? null }, 'Cache set');
+      return true;
+    } catch (err) {
+      return this.#degrade('set', key, err, false);
+    }
+  }
+
+  async delete(key: string): Promise<boolean> {
+    try {
+      return (await this.#store.delete([key])) > 0;
+    } catch (err) {
+      return this.#degrade('delete', key, err, false);
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      return await this.#store.exists(key);
+    } catch (err) {
+      return this.#degrade('exists', key, err, false);
+    }
+  }
+
+  /** Sets a key's TTL; false when the key is missing (or the store is down). */
+  async expire(key: string, ttlSeconds: number): Promise<boolean> {
+    assertTtl(ttlSeconds);
+    try {
+      return await this.#store.expire(key, ttlSeconds);
+    } catch (err) {
+      return this.#degrade('expire', key, err, false);
+    }
+  }
+
+  /** Seconds left: -1 when the key never expires, -2 when it is missing (or the store is down). */
+  async ttl(key: string): Promise<number> {
+    try {
+      return await this.#store.ttl(key);
+    } catch (err) {
+      return this.#degrade('ttl', key, err, -2);
+    }
+  }
+
+  /** Adds `amount` to an integer counter, starting from 0; null when the store fails or the value is no integer. */
+  async increment(key: string, amount = 1): Promise<number | null> {
+    if (!Number.isSafeInteger(amount)) {
+      throw new ValidationError(`amount must be a whole number (got ${String(amount)})`, 'amount');
+    }
+    try {
+      return await this.#store.incrBy(key, amount);
+    } catch (err) {
+      return this.#degrade('increment', key, err, null);
+    }
+  }
+
+  /** Writes every value, each with the TTL when given, in one atomic step: all or nothing. */
+  async setMany(values: Record<string, unknown>, ttlSeconds?: number): Promise<boolean> {
+    if (ttlSeconds !== undefined) assertTtl(ttlSeconds);
+    const keys = Object.keys(values);
+    let entries: Array<[string, string]>;
+    try {
+      entries = keys.map((key) => [key, encodeJson(values[key])]);
+    } catch (err) {
+      this.#logger.error({ keys: keys.length, err: (err as Error).message }, 'Cache value is not JSON; nothing stored');
+      this.#count('setMany', 'invalid');
+      return false;
+    }
+    try {
+      await this.#store.setMany(entries, ttlSeconds);
+      this.#logger.debug({ keys: entries.length, ttl: ttlSeconds ?? null }, 'Cache set');
+      return true;
+    } catch (err) {
+      return this.#degrade('setMany', `${keys.length} keys`, err, false);
+    }
+  }
+
+  /** The keys that were found, with their values; missing keys are simply absent. */
+  async getMany<T = unknown>(keys: string[]): Promise<Record<string, T>> {
+    try {
+      const raw = await this.#store.getMany(keys);
+      const found: Record<string, T> = {};
+      raw.forEach((text, i) => {
+        if (text !== null) found[keys[i]!] = JSON.parse(text) as T;
+      });
+      return found;
+    } catch (err) {
+      return this.#degrade('getMany', `${keys.length} keys`, err, {} as Record<string, T>);
+    }
+  }
+
+  /**
+   * Deletes every key matching a glob pattern inside one namespace (`remembr:<namespace>:…`), walking with SCAN
+   * and removing each batch with UNLINK, so Redis never blocks on one huge command. Returns how many it removed.
+   */
+  async deletePattern(pattern: string): Promise<number> {
+    assertScopedPattern(pattern);
+    let deleted = 0;
+    try {
+      for await (const batch of this.#store.scan(pattern, this.#scanBatchSize)) {
+        deleted += await this.#store.delete(batch);
+      }
+      this.#logger.debug({ pattern, deleted }, 'Cache pattern deleted');
+      return deleted;
+    } catch (err) {
+      this.#logger.error({ pattern, deletedBeforeFailure: deleted }, 'Pattern delete stopped part way');
+      return this.#degrade('deletePattern', pattern, err, 0);
+    }
+  }
+
+  /**
+   * Cache-aside: the cached value, or the loader's result stored with `ttlSeconds`. Concurrent misses for one key
+   * in this process share a single loader call. When the store is down the loader still answers; its error is
+   * passed to every waiter and nothing is cached.
+   */
+  async getOrSet<T>(key: string, loader: () => Promise<T>, ttlSeconds: number): Promise<T> {
+    assertTtl(ttlSeconds);
+    const inFlight = this.#loading.get(key);
+    if (inFlight) return inFlight as Promise<T>;
+    const load = (async () => {
+      const cached = await this.get<T>(key);
+      if (cached !== null) return cached;
+      const value = await loader();
+      await this.set(key, value, ttlSeconds);
+      return value;
+    })();
+    this.#loading.set(key, load);
+    try {
+      return await load;
+    } finally {
+      this.#loading.delete(key);
+    }
+  }
+
+  #count(operation: string, outcome: string): void {
+    this.#metrics.increment('remembr_cache_operations_total', { operation, outcome }, 1, 'Cache operations by outcome');
+  }
+
+  #degrade<T>(operation: string, key: string, err: unknown, fallback: T): T {
+    this.#count(operation, 'error');
+    this.#metrics.increment('remembr_cache_errors_total', { operation }, 1, 'Cache operations that failed and degraded');
+    this.#logger.error({ key, operation, err: (err as Error)?.message ?? String(err) }, 'Cache operation failed');
+    return fallback;
+  }
+}

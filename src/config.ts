@@ -1,0 +1,189 @@
+import { ConfigError } from './errors.js';
+
+export type Environment = 'local' | 'staging' | 'production';
+export type FailMode = 'open' | 'closed';
+export interface ApiKey {
+  userId: string;
+  key: string;
+}
+
+/** Everything Remembr can be told from outside. Only `loadConfig` reads the environment. */
+export interface Config {
+  /** `redis://` or `rediss://` URL; unset means the embedded in-memory store. @default undefined */
+  redisUrl?: string;
+  /** @default 'local' */
+  environment: Environment;
+  /** pino level. @default 'info' */
+  logLevel: string;
+  /** @default 8000 */
+  port: number;
+  /** @default '127.0.0.1' */
+  host: string;
+  /** Upper bound of Redis connections in the pool. @default 20 */
+  redisMaxConnections: number;
+  /** How long one Redis command may take before it fails (no offline queueing either). @default 1000 */
+  redisCommandTimeoutMs: number;
+  /** How long a connection attempt may take. @default 2000 */
+  redisConnectTimeoutMs: number;
+  /** PEM file of a CA to trust for `rediss://` (self-signed servers). @default undefined */
+  redisTlsCaFile?: string;
+  /** Accept a `rediss://` server whose certificate is not trusted. Never in production. @default false */
+  redisTlsInsecure: boolean;
+  /** API keys and the user each belongs to (a user may have several, for rotation). Empty means open (local only). @default [] */
+  apiKeys: ApiKey[];
+  /** Requests a caller may make per 60 s window. @default 100 */
+  rateLimitPerMinute: number;
+  /** What the limiter decides when the store is down. @default 'open' */
+  rateLimitFailMode: FailMode;
+  /** Failed authentications allowed per client address per minute. @default 20 */
+  authFailuresPerMinute: number;
+  /** Token budget of a short-term window (cl100k_base). @default 4000 */
+  shortTermMaxTokens: number;
+  /** Largest message content in bytes (UTF-8). @default 32768 */
+  maxMessageBytes: number;
+  /** Largest request body in bytes. @default 1048576 */
+  bodyLimitBytes: number;
+}
+
+export const DEFAULTS = {
+  environment: 'local',
+  logLevel: 'info',
+  port: 8000,
+  host: '127.0.0.1',
+  redisMaxConnections: 20,
+  redisCommandTimeoutMs: 1000,
+  redisConnectTimeoutMs: 2000,
+  redisTlsInsecure: false,
+  rateLimitPerMinute: 100,
+  rateLimitFailMode: 'open',
+  authFailuresPerMinute: 20,
+  shortTermMaxTokens: 4000,
+  maxMessageBytes: 32 * 1024,
+  bodyLimitBytes: 1024 * 1024,
+} satisfies Partial<Config>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const USER_ID = /^[A-Za-z0-9_\-.]{1,64}$/;
+
+/** Reads and checks the environment; throws one ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const problems: string[] = [];
+  const text = (name: string) => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number) => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    if (!allowed.includes(raw as T)) {
+      problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      return fallback;
+    }
+    return raw as T;
+  };
+  const flag = (name: string, fallback: boolean) => {
+    const raw = text(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes'].includes(raw)) return true;
+    if (['0', 'false', 'no'].includes(raw)) return false;
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  };
+
+  const environment = oneOf<Environment>('ENVIRONMENT', ['local', 'staging', 'production'], DEFAULTS.environment);
+  const redisUrl = text('REDIS_URL');
+  if (redisUrl !== undefined) checkRedisUrl(redisUrl, problems);
+  else if (environment === 'production') {
+    problems.push('REDIS_URL is required in production (the embedded store is for local use only)');
+  }
+
+  const apiKeys = parseApiKeys(text('REMEMBR_API_KEYS'), problems);
+  if (apiKeys.length === 0 && environment === 'production') {
+    problems.push('REMEMBR_API_KEYS is required in production ("user:key,user2:key2")');
+  }
+  const redisTlsInsecure = flag('REDIS_TLS_INSECURE', DEFAULTS.redisTlsInsecure);
+  if (redisTlsInsecure && environment === 'production') {
+    problems.push('REDIS_TLS_INSECURE cannot be set in production');
+  }
+
+  const config: Config = {
+    redisUrl,
+    environment,
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, DEFAULTS.logLevel),
+    port: integer('PORT', DEFAULTS.port, 0, 65535),
+    host: text('HOST') ?? DEFAULTS.host,
+    redisMaxConnections: integer('REDIS_MAX_CONNECTIONS', DEFAULTS.redisMaxConnections, 1, 1000),
+    redisCommandTimeoutMs: integer('REDIS_COMMAND_TIMEOUT_MS', DEFAULTS.redisCommandTimeoutMs, 10, 60_000),
+    redisConnectTimeoutMs: integer('REDIS_CONNECT_TIMEOUT_MS', DEFAULTS.redisConnectTimeoutMs, 10, 60_000),
+    redisTlsCaFile: text('REDIS_TLS_CA_FILE'),
+    redisTlsInsecure,
+    apiKeys,
+    rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', DEFAULTS.rateLimitPerMinute, 1, 1_000_000),
+    rateLimitFailMode: oneOf<FailMode>('RATE_LIMIT_FAIL_MODE', ['open', 'closed'], DEFAULTS.rateLimitFailMode),
+    authFailuresPerMinute: integer('AUTH_FAILURES_PER_MINUTE', DEFAULTS.authFailuresPerMinute, 1, 1_000_000),
+    shortTermMaxTokens: integer('SHORT_TERM_MAX_TOKENS', DEFAULTS.shortTermMaxTokens, 16, 10_000_000),
+    maxMessageBytes: integer('MAX_MESSAGE_BYTES', DEFAULTS.maxMessageBytes, 1, 64 * 1024 * 1024),
+    bodyLimitBytes: integer('BODY_LIMIT_BYTES', DEFAULTS.bodyLimitBytes, 1024, 256 * 1024 * 1024),
+  };
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
+  }
+  return config;
+}
+
+function checkRedisUrl(raw: string, problems: string[]): void {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    // The URL may hold a password: never echo it back.
+    problems.push('REDIS_URL is not a valid URL (expected redis://[user:password@]host:port[/db])');
+    return;
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    problems.push(`REDIS_URL must start with redis:// or rediss:// (got ${url.protocol}//)`);
+  }
+  if (!url.hostname) problems.push('REDIS_URL has no host');
+}
+
+function parseApiKeys(raw: string | undefined, problems: string[]): ApiKey[] {
+  const keys: ApiKey[] = [];
+  if (raw === undefined) return keys;
+  raw.split(',').forEach((entry, i) => {
+    const at = entry.indexOf(':');
+    const user = entry.slice(0, at).trim();
+    const key = entry.slice(at + 1).trim();
+    // Name the entry by position, never by content: the content is a secret.
+    if (at <= 0 || !USER_ID.test(user)) {
+      problems.push(`REMEMBR_API_KEYS entry ${i + 1} must be "user:key" with a user id of letters, digits, _ - .`);
+    } else if (key.length < 16) {
+      problems.push(`REMEMBR_API_KEYS entry ${i + 1} (user ${user}) has a key shorter than 16 characters`);
+    } else if (keys.some((known) => known.key === key)) {
+      problems.push(`REMEMBR_API_KEYS entry ${i + 1} repeats a key given earlier`);
+    } else {
+      keys.push({ userId: user, key });
+    }
+  });
+  return keys;
+}
+
+/** The host and port of a Redis URL, for log lines: never the user or password. */
+export function describeRedisUrl(redisUrl: string | undefined): string {
+  if (!redisUrl) return 'embedded in-memory store';
+  try {
+    const url = new URL(redisUrl);
+    return `${url.protocol}//${url.hostname}:${url.port || 6379}`;
+  } catch {
+    return 'invalid Redis URL';
+  }
+}

@@ -1,0 +1,29 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../observability/logger.js';
+import { MemoryStore } from './memory-store.js';
+import type { Store } from './port.js';
+import { RedisStore } from './redis-store.js';
+
+type StoreConfig = Pick<
+  Config,
+  'redisUrl' | 'redisMaxConnections' | 'redisCommandTimeoutMs' | 'redisConnectTimeoutMs' | 'redisTlsCaFile' | 'redisTlsInsecure'
+>;
+
+/**
+ * The store the configuration asks for: Redis when `redisUrl` is set, the embedded memory store otherwise.
+ * Waits at most the connect timeout for Redis; an unreachable Redis still yields a (degraded) store.
+ */
+export async function createStore(config: StoreConfig, logger: Logger): Promise<Store> {
+  if (!config.redisUrl) return new MemoryStore();
+  const store = new RedisStore({
+    url: config.redisUrl,
+    maxConnections: config.redisMaxConnections,
+    commandTimeoutMs: config.redisCommandTimeoutMs,
+    connectTimeoutMs: config.redisConnectTimeoutMs,
+    tlsCaFile: config.redisTlsCaFile,
+    tlsInsecure: config.redisTlsInsecure,
+    logger,
+  });
+  await store.connect(config.redisConnectTimeoutMs);
+  return store;
+}

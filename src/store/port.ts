@@ -1,0 +1,57 @@
+import type { MemoryDb } from './memory-db.js';
+
+/**
+ * The narrow port between Remembr's core and whatever holds its data. Two adapters implement it: RedisStore (a
+ * real Redis through node-redis) and MemoryStore (in-process, for running without Redis). One contract suite
+ * (store.contract.test.ts) runs against both, so a feature built on this port behaves the same on either.
+ *
+ * Every method either does its whole job or rejects; on an outage it rejects with StoreUnavailableError within the
+ * configured command timeout instead of queueing.
+ */
+export interface Store {
+  readonly kind: StoreKind;
+  get(key: string): Promise<string | null>;
+  /** Writes a value; with `ttlSeconds` it expires then, without it the key has no expiry. */
+  set(key: string, value: string, ttlSeconds?: number): Promise<void>;
+  /** Removes keys (UNLINK on Redis: the memory is freed off the main thread). Returns how many existed. */
+  delete(keys: string[]): Promise<number>;
+  exists(key: string): Promise<boolean>;
+  /** Sets a TTL on an existing key; false when the key is missing. */
+  expire(key: string, ttlSeconds: number): Promise<boolean>;
+  /** Seconds left: -1 for a key without expiry, -2 for a missing key. */
+  ttl(key: string): Promise<number>;
+  /** Adds to an integer counter (a missing key counts from 0). */
+  incrBy(key: string, amount: number): Promise<number>;
+  /** Returns the value and removes it in one step (GETDEL). */
+  getDel(key: string): Promise<string | null>;
+  /** Writes every entry, each with the same TTL when one is given, in one atomic step. */
+  setMany(entries: ReadonlyArray<readonly [string, string]>, ttlSeconds?: number): Promise<void>;
+  /** Values in the order of `keys`, null for the missing ones. */
+  getMany(keys: string[]): Promise<Array<string | null>>;
+  /** Walks the keys matching a glob pattern, a batch at a time (SCAN on Redis: never KEYS). */
+  scan(pattern: string, batchSize: number): AsyncIterable<string[]>;
+  /** Runs an atomic script: its Lua on Redis, its JavaScript twin on the memory store. */
+  run(script: Script, keys: string[], args: Array<string | number>): Promise<Reply>;
+  /** Resolves when the store answers; rejects with StoreUnavailableError when it does not. */
+  ping(): Promise<void>;
+  /** Closes what the store opened. */
+  close(): Promise<void>;
+}
+
+export type StoreKind = 'redis' | 'memory';
+
+/** What a script returns, as Redis converts Lua values: integers, strings, nested arrays, and null for nil/false. */
+export type Reply = null | number | string | Reply[];
+
+/**
+ * An atomic operation written twice: in Lua for Redis and in JavaScript for the memory store. The JavaScript twin
+ * runs synchronously on the event loop, which makes it atomic in the same way a script is atomic inside Redis.
+ * Define one with `defineScript` beside its only caller.
+ */
+export interface Script {
+  readonly name: string;
+  readonly lua: string;
+  /** SHA1 of `lua`, for EVALSHA. */
+  readonly sha: string;
+  readonly local: (db: MemoryDb, keys: string[], args: string[]) => Reply;
+}
