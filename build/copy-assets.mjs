@@ -1,0 +1,13 @@
+// Copies the Lua scripts that sit beside their callers in src/ to the same places in dist/ (tsc copies only .ts).
+import { cpSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+function* files(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* files(path);
+    else if (entry.name.endsWith('.lua')) yield path;
+  }
+}
+
+for (const file of files('src')) cpSync(file, join('dist', relative('src', file)));

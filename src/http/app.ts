@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { createRemembr, silentLogger, type Config, type Logger, type Remembr, type Store } from '../index.js';
+import { sendError, HttpError } from './errors.js';
+import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Remembr's services for this app (the composition root). */
+    remembr: Remembr;
+    /** The store: the route-level equivalent of the guide's `get_redis()` dependency. */
+    redis: Store;
+  }
+  interface FastifyRequest {
+    /** The store, for a handler that needs it directly (`get_redis()` of the guide). */
+    redis: Store;
+  }
+}
+
+export interface AppOptions {
+  config: Config;
+  logger?: Logger;
+  /** Serve this Remembr instead of making one; the caller then closes it. */
+  remembr?: Remembr;
+}
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Builds the HTTP service without starting it (tests use `inject`, main.ts calls `listen`). Ready opens the store
+ * (unless one is given), close closes it.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const logger = options.logger ?? silentLogger;
+  const production = config.environment === 'production';
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    // Reuse a caller's request id when it is a plain token, so one id follows a call across services.
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && INCOMING_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    requestIdHeader: false,
+    ajv: {
+      // A wrong type is a 400 naming the field, not a silent conversion; every problem is reported at once.
+      customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: true },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const remembr = options.remembr ?? (await createRemembr({ ...config, logger }));
+  app.decorate('remembr', remembr);
+  app.decorate('redis', remembr.store);
+  app.decorateRequest('redis', {
+    getter: () => remembr.store,
+  });
+  if (!options.remembr) app.addHook('onClose', () => remembr.close());
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    remembr.metrics.observe(
+      'remembr_http_request_duration_ms',
+      { route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) },
+      reply.elapsedTime,
+      'HTTP request latency',
+    );
+  });
+  app.setErrorHandler((err, request, reply) => sendError(request, reply, err, production));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, new HttpError(404, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`), production),
+  );
+
+  if (!production) {
+    const { default: swagger } = await import('@fastify/swagger');
+    const { default: swaggerUi } = await import('@fastify/swagger-ui');
+    await app.register(swagger, {
+      openapi: {
+        info: { title: 'Remembr', version: VERSION, description: 'Short-lived state for AI agents: sessions, short-term memory, rate limits, task results.' },
+        components: {
+          securitySchemes: {
+            bearer: { type: 'http', scheme: 'bearer' },
+            apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          },
+        },
+        security: [{ bearer: [] }, { apiKey: [] }],
+      },
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+  }
+
+  await app.register(healthRoutes, { prefix: '/api/v1', environment: config.environment, version: VERSION });
+  await app.register(metricsRoutes);
+  // Feature routes (each a plugin in ./routes) are registered here.
+  return app;
+}

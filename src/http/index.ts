@@ -1,0 +1,5 @@
+/** remembr/http — the Fastify service over the library. */
+export { buildApp, VERSION } from './app.js';
+export type { AppOptions } from './app.js';
+export { HttpError, mapError } from './errors.js';
+export type { ErrorBody, ErrorCode } from './errors.js';

@@ -1,0 +1,43 @@
+/**
+ * remembr — the Redis layer of an AI-agent backend, as a library. The HTTP service (`remembr/http`) is a thin
+ * shell over exactly these exports.
+ */
+export { initRedis, closeRedis, getRedisClient, redisStatus } from './redis.js';
+export { createRemembr } from './remembr.js';
+export type { Remembr, RemembrOptions } from './remembr.js';
+
+export { CacheService, assertTtl } from './cache/cache-service.js';
+export type { CacheServiceOptions } from './cache/cache-service.js';
+export { encodeJson } from './cache/json.js';
+
+export {
+  makeKey,
+  makePattern,
+  hashTag,
+  HashTag,
+  assertId,
+  assertScopedPattern,
+  KEY_PREFIX,
+  SESSION_TTL,
+  SHORT_TERM_TTL,
+  LONG_TERM_TTL,
+} from './keys.js';
+export type { KeyPart } from './keys.js';
+
+export { loadConfig, describeRedisUrl, DEFAULTS } from './config.js';
+export type { Config, ApiKey, Environment, FailMode } from './config.js';
+export { ValidationError, StoreUnavailableError, NotInitializedError, CapacityError, ConfigError } from './errors.js';
+export { checkStore } from './health.js';
+export type { RedisStatus } from './health.js';
+
+export type { Store, StoreKind, Script, Reply } from './store/port.js';
+export { defineScript } from './store/script.js';
+export { MemoryStore } from './store/memory-store.js';
+export { MemoryDb } from './store/memory-db.js';
+export { RedisStore } from './store/redis-store.js';
+export type { RedisStoreOptions, RedisPool } from './store/redis-store.js';
+export { createStore } from './store/create-store.js';
+
+export { createLogger, silentLogger } from './observability/logger.js';
+export type { Logger } from './observability/logger.js';
+export { Metrics } from './observability/metrics.js';

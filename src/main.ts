@@ -1,0 +1,38 @@
+import { ConfigError, createLogger, describeRedisUrl, loadConfig } from './index.js';
+import { buildApp } from './http/index.js';
+
+/** The service's entry point: the only place that reads process.env. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  if (!config.redisUrl) logger.warn('REDIS_URL is not set: using the embedded in-memory store (data lives in this process only)');
+  const app = await buildApp({ config, logger });
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'Shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  await app.listen({ port: config.port, host: config.host });
+  logger.info({ store: describeRedisUrl(config.redisUrl), environment: config.environment }, 'Remembr is serving');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Remembr failed to start: ${(err as Error)?.message ?? String(err)}\n`);
+  process.exit(1);
+});
