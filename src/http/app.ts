@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createRemembr, silentLogger, type Config, type Logger, type Remembr, type Store } from '../index.js';
 import { sendError, HttpError } from './errors.js';
+import { authenticate, createAuthenticator, type Caller } from './auth.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 
@@ -62,6 +63,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('redis', {
     getter: () => remembr.store,
   });
+  // Set by the auth hook on /api/v1 routes; null elsewhere.
+  app.decorateRequest('caller', null as unknown as Caller);
   if (!options.remembr) app.addHook('onClose', () => remembr.close());
 
   app.addHook('onRequest', async (request, reply) => {
@@ -100,6 +103,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { prefix: '/api/v1', environment: config.environment, version: VERSION });
   await app.register(metricsRoutes);
-  // Feature routes (each a plugin in ./routes) are registered here.
+  if (config.apiKeys.length === 0) {
+    logger.warn('No API keys configured (REMEMBR_API_KEYS): the API is open and every caller is the local user');
+  }
+  const verify = createAuthenticator(config.apiKeys);
+  // Everything under /api/v1 but health needs a verified caller.
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', authenticate(verify));
+      // Feature routes (each a plugin in ./routes) are registered here.
+    },
+    { prefix: '/api/v1' },
+  );
   return app;
 }

@@ -1,0 +1,68 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { ApiKey } from '../index.js';
+import { HttpError } from './errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling, set by the auth hook on every /api/v1 route but health. */
+    caller: Caller;
+  }
+}
+
+export interface Caller {
+  /** The verified user, or `local` when the service runs open. */
+  userId: string;
+  /** What the rate limiter counts against: the user, or the client address when open. */
+  bucket: string;
+}
+
+/** The user the service runs as when no API keys are configured (local only). */
+export const LOCAL_USER = 'local';
+
+const digest = (key: string) => createHash('sha256').update(key, 'utf8').digest();
+
+/** The key a request presents, from `Authorization: Bearer …` or `X-API-Key`. */
+export function presentedKey(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header === 'string') {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (match) return match[1];
+  }
+  const apiKey = request.headers['x-api-key'];
+  return typeof apiKey === 'string' && apiKey.length > 0 ? apiKey : undefined;
+}
+
+/**
+ * Verifies the caller against the configured keys. Keys are kept only as SHA-256 digests, and every digest is
+ * compared in constant time, so neither the keys nor the position of a match leak through timing.
+ */
+export function createAuthenticator(apiKeys: readonly ApiKey[]): (request: FastifyRequest) => Caller | undefined {
+  const known = apiKeys.map(({ userId, key }) => ({ userId, digest: digest(key) }));
+  if (known.length === 0) {
+    return (request) => ({ userId: LOCAL_USER, bucket: `ip:${request.ip}` });
+  }
+  return (request) => {
+    const key = presentedKey(request);
+    if (key === undefined) return undefined;
+    const presented = digest(key);
+    let match: string | undefined;
+    for (const entry of known) {
+      if (timingSafeEqual(entry.digest, presented) && match === undefined) match = entry.userId;
+    }
+    return match === undefined ? undefined : { userId: match, bucket: `user:${match}` };
+  };
+}
+
+/** The onRequest hook: 401 unless the caller is verified. */
+export function authenticate(verify: (request: FastifyRequest) => Caller | undefined): onRequestAsyncHookHandler {
+  return async (request) => {
+    const caller = verify(request);
+    if (caller === undefined) {
+      throw new HttpError(401, 'UNAUTHORIZED', presentedKey(request) === undefined
+        ? 'Missing API key: send Authorization: Bearer <key> or X-API-Key: <key>'
+        : 'Invalid API key', undefined, { 'www-authenticate': 'Bearer' });
+    }
+    request.caller = caller;
+  };
+}
