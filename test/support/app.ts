@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
+import { buildApp } from '../../src/http/index.js';
+import { DEFAULTS, type Config } from '../../src/index.js';
+import { startRedisServer, type RedisServer } from './redis-server.js';
+import type { Backend } from './stores.js';
+
+/** Two tenants for the HTTP suites. */
+export const ALICE_KEY = 'alice-test-key-0123456789abcdef';
+export const BOB_KEY = 'bob-test-key-fedcba9876543210';
+export const as = (key: string) => ({ authorization: `Bearer ${key}` });
+export const asAlice = as(ALICE_KEY);
+export const asBob = as(BOB_KEY);
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    ...DEFAULTS,
+    apiKeys: [
+      { userId: 'alice', key: ALICE_KEY },
+      { userId: 'bob', key: BOB_KEY },
+    ],
+    // High enough that suites not about rate limiting never meet it.
+    rateLimitPerMinute: 1_000_000,
+    authFailuresPerMinute: 1_000_000,
+    ...overrides,
+  };
+}
+
+/**
+ * A Fastify app (not listening; use `app.inject`) on the given backend, for the describe block it is called in.
+ * On `redis` it runs on a redis-server of its own.
+ */
+export function useApp(backend: Backend, overrides: Partial<Config> = {}): { readonly app: FastifyInstance; readonly server?: RedisServer } {
+  const holder: { app: FastifyInstance; server?: RedisServer } = {} as never;
+  beforeAll(async () => {
+    if (backend === 'redis') holder.server = await startRedisServer();
+    holder.app = await buildApp({ config: testConfig({ redisUrl: holder.server?.url, ...overrides }) });
+    await holder.app.ready();
+  });
+  afterAll(async () => {
+    await holder.app?.close();
+    await holder.server?.stop();
+  });
+  return holder;
+}
