@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+
+/**
+ * A mixed agent workload against a running Remembr over real HTTP: sessions, appends, reads, task results.
+ * It keeps a ledger of every write the service acknowledged (2xx) and every write that answered an error, so a
+ * test can check afterwards that nothing acknowledged was lost and nothing that failed was half-applied.
+ */
+export interface WorkloadOptions {
+  baseUrl: string;
+  /** API keys to spread the clients over (one tenant per key). */
+  apiKeys: string[];
+  connections: number;
+  /** Stop after this many milliseconds. */
+  durationMs: number;
+  /** Give up on a single request after this long (the client-side bound; the server should answer well before). */
+  requestTimeoutMs?: number;
+}
+
+export interface RequestRecord {
+  op: string;
+  status: number;
+  ms: number;
+  /** When the request was sent, ms since the workload began. */
+  at: number;
+}
+
+export interface Ledger {
+  /** Sessions whose creation was acknowledged, by API key. */
+  sessions: Array<{ key: string; sessionId: string }>;
+  /** Appends acknowledged with 201: the message id and the marker in its content. */
+  appended: Array<{ key: string; sessionId: string; messageId: string; marker: string }>;
+  /** Appends that answered an error (or no answer): their marker must appear at most once, whole. */
+  failedAppends: Array<{ key: string; sessionId: string; marker: string }>;
+  /** Task results stored with 201 and never taken: they must still be there. */
+  results: Map<string, { key: string; taskId: string; value: unknown }>;
+}
+
+export interface WorkloadReport {
+  requests: RequestRecord[];
+  ledger: Ledger;
+  /** Requests that got no HTTP answer at all (connection reset, client timeout). */
+  transportErrors: number;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export async function runWorkload(options: WorkloadOptions): Promise<WorkloadReport> {
+  const started = Date.now();
+  const deadline = started + options.durationMs;
+  const ledger: Ledger = { sessions: [], appended: [], failedAppends: [], results: new Map() };
+  const requests: RequestRecord[] = [];
+  let transportErrors = 0;
+
+  const call = async (op: string, key: string, method: string, path: string, body?: unknown) => {
+    const sent = Date.now();
+    try {
+      const res = await fetch(`${options.baseUrl}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000),
+      });
+      const text = await res.text();
+      requests.push({ op, status: res.status, ms: Date.now() - sent, at: sent - started });
+      return { status: res.status, json: text ? (JSON.parse(text) as Record<string, any>) : {} };
+    } catch {
+      transportErrors++;
+      requests.push({ op, status: 0, ms: Date.now() - sent, at: sent - started });
+      return { status: 0, json: {} as Record<string, any> };
+    }
+  };
+
+  const client = async (index: number) => {
+    const key = options.apiKeys[index % options.apiKeys.length]!;
+    let sessionId: string | undefined;
+    let step = 0;
+    while (Date.now() < deadline) {
+      step++;
+      if (sessionId === undefined || step % 40 === 0) {
+        const created = await call('create_session', key, 'POST', '/sessions', { agent_id: `agent-${index}` });
+        if (created.status === 201) {
+          sessionId = created.json.session_id as string;
+          ledger.sessions.push({ key, sessionId });
+        }
+        continue;
+      }
+      switch (step % 5) {
+        case 0:
+        case 1: {
+          const marker = randomUUID();
+          const res = await call('append', key, 'POST', `/sessions/${sessionId}/messages`, { role: step % 2 ? 'user' : 'assistant', content: `note ${marker}` });
+          if (res.status === 201) ledger.appended.push({ key, sessionId, messageId: res.json.message.id as string, marker });
+          else ledger.failedAppends.push({ key, sessionId, marker });
+          break;
+        }
+        case 2:
+          await call('read_messages', key, 'GET', `/sessions/${sessionId}/messages`);
+          break;
+        case 3: {
+          const taskId = `task-${index}-${step}`;
+          const value = { step, items: [index, step], ok: true };
+          const res = await call('put_result', key, 'PUT', `/tasks/${taskId}/result`, { result: value });
+          if (res.status !== 201) break;
+          // Half the results are kept (the ledger checks them later), half are claimed at once.
+          if (step % 2 === 0) ledger.results.set(`${key}/${taskId}`, { key, taskId, value });
+          else await call('take_result', key, 'DELETE', `/tasks/${taskId}/result`);
+          break;
+        }
+        default:
+          await call('get_session', key, 'GET', `/sessions/${sessionId}`);
+      }
+    }
+  };
+
+  await Promise.all(Array.from({ length: options.connections }, (_, i) => client(i)));
+  return { requests, ledger, transportErrors };
+}
+
+/** Latency and outcome figures of a run. */
+export function summarize(requests: RequestRecord[], durationMs: number) {
+  const latencies = requests.map((r) => r.ms).sort((a, b) => a - b);
+  const byStatus: Record<string, number> = {};
+  for (const r of requests) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+  return {
+    requests: requests.length,
+    throughputPerSecond: Math.round((requests.length / durationMs) * 1000),
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    maxMs: latencies.at(-1) ?? 0,
+    byStatus,
+  };
+}
