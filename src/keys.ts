@@ -45,11 +45,15 @@ function checkPart(part: KeyPart, position: string): string {
  * script runs on Redis Cluster. It is an object, not a string, so text from outside can never pose as one.
  */
 export class HashTag {
-  constructor(readonly value: string) {}
+  readonly value: string;
+  // Checked in the constructor, not only in hashTag(): the class is exported and `new HashTag('x}:*')` must not slip past.
+  constructor(value: KeyPart) {
+    this.value = checkPart(value, 'hash tag');
+  }
 }
 
 export function hashTag(part: KeyPart): HashTag {
-  return new HashTag(checkPart(part, 'hash tag'));
+  return new HashTag(part);
 }
 
 /**
