@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, describeRedisUrl, loadConfig } from './config.js';
+import { ConfigError } from './errors.js';
+
+const PASSWORD = 'pa55-w0rd-never-shown';
+const API_KEY = 'alice-key-0123456789abcdef';
+
+/** The ConfigError loadConfig throws for this environment (fails the test when it does not throw). */
+function problemsOf(env: Record<string, string | undefined>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(Object.keys(env))}`);
+}
+
+describe('loadConfig defaults', () => {
+  it('runs locally on the embedded store with every documented default when nothing is set', () => {
+    expect(loadConfig({})).toEqual({
+      redisUrl: undefined,
+      environment: 'local',
+      logLevel: 'info',
+      port: 8000,
+      host: '127.0.0.1',
+      redisMaxConnections: 20,
+      redisCommandTimeoutMs: 1000,
+      redisConnectTimeoutMs: 2000,
+      redisTlsCaFile: undefined,
+      redisTlsInsecure: false,
+      apiKeys: [],
+      rateLimitPerMinute: 100,
+      rateLimitFailMode: 'open',
+      authFailuresPerMinute: 20,
+      shortTermMaxTokens: 4000,
+      maxMessageBytes: 32768,
+      bodyLimitBytes: 1048576,
+    });
+  });
+
+  it('treats empty and blank variables as unset', () => {
+    expect(loadConfig({ REDIS_URL: '', PORT: '   ', ENVIRONMENT: '' })).toMatchObject({
+      redisUrl: undefined,
+      port: DEFAULTS.port,
+      environment: 'local',
+    });
+  });
+
+  it('reads every variable it documents', () => {
+    const config = loadConfig({
+      REDIS_URL: `rediss://default:${PASSWORD}@cache.example.com:6380`,
+      ENVIRONMENT: 'staging',
+      LOG_LEVEL: 'debug',
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      REDIS_MAX_CONNECTIONS: '5',
+      REDIS_COMMAND_TIMEOUT_MS: '250',
+      REDIS_CONNECT_TIMEOUT_MS: '500',
+      REDIS_TLS_CA_FILE: '/etc/ssl/ca.pem',
+      REDIS_TLS_INSECURE: 'yes',
+      REMEMBR_API_KEYS: `alice:${API_KEY}, bob:bob-key-fedcba9876543210`,
+      RATE_LIMIT_PER_MINUTE: '7',
+      RATE_LIMIT_FAIL_MODE: 'closed',
+      AUTH_FAILURES_PER_MINUTE: '3',
+      SHORT_TERM_MAX_TOKENS: '1000',
+      MAX_MESSAGE_BYTES: '2048',
+      BODY_LIMIT_BYTES: '4096',
+    });
+    expect(config).toEqual({
+      redisUrl: `rediss://default:${PASSWORD}@cache.example.com:6380`,
+      environment: 'staging',
+      logLevel: 'debug',
+      port: 9000,
+      host: '0.0.0.0',
+      redisMaxConnections: 5,
+      redisCommandTimeoutMs: 250,
+      redisConnectTimeoutMs: 500,
+      redisTlsCaFile: '/etc/ssl/ca.pem',
+      redisTlsInsecure: true,
+      apiKeys: [
+        { userId: 'alice', key: API_KEY },
+        { userId: 'bob', key: 'bob-key-fedcba9876543210' },
+      ],
+      rateLimitPerMinute: 7,
+      rateLimitFailMode: 'closed',
+      authFailuresPerMinute: 3,
+      shortTermMaxTokens: 1000,
+      maxMessageBytes: 2048,
+      bodyLimitBytes: 4096,
+    });
+  });
+
+  it('lets one user hold several keys, for rotation', () => {
+    const config = loadConfig({ REMEMBR_API_KEYS: `alice:${API_KEY},alice:alice-next-key-0123456789` });
+    expect(config.apiKeys.map((k) => k.userId)).toEqual(['alice', 'alice']);
+  });
+});
+
+describe('loadConfig refuses bad values, naming the variable', () => {
+  it.each([
+    ['ENVIRONMENT', 'prod', /ENVIRONMENT must be one of local, staging, production \(got "prod"\)/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
+    ['PORT', 'eighty', /PORT must be a whole number from 0 to 65535 \(got "eighty"\)/],
+    ['PORT', '65536', /PORT must be a whole number from 0 to 65535/],
+    ['PORT', '-1', /PORT must be a whole number/],
+    ['PORT', '80.5', /PORT must be a whole number/],
+    ['PORT', '1e3', /PORT must be a whole number/],
+    ['REDIS_MAX_CONNECTIONS', '0', /REDIS_MAX_CONNECTIONS must be a whole number from 1 to 1000/],
+    ['REDIS_MAX_CONNECTIONS', '20 ', null],
+    ['REDIS_COMMAND_TIMEOUT_MS', '5', /REDIS_COMMAND_TIMEOUT_MS must be a whole number from 10 to 60000/],
+    ['REDIS_CONNECT_TIMEOUT_MS', 'soon', /REDIS_CONNECT_TIMEOUT_MS must be a whole number/],
+    ['REDIS_TLS_INSECURE', 'maybe', /REDIS_TLS_INSECURE must be true or false/],
+    ['RATE_LIMIT_PER_MINUTE', '0', /RATE_LIMIT_PER_MINUTE must be a whole number from 1/],
+    ['RATE_LIMIT_FAIL_MODE', 'sometimes', /RATE_LIMIT_FAIL_MODE must be one of open, closed/],
+    ['AUTH_FAILURES_PER_MINUTE', 'x', /AUTH_FAILURES_PER_MINUTE must be a whole number/],
+    ['SHORT_TERM_MAX_TOKENS', '8', /SHORT_TERM_MAX_TOKENS must be a whole number from 16/],
+    ['MAX_MESSAGE_BYTES', '0', /MAX_MESSAGE_BYTES must be a whole number from 1/],
+    ['BODY_LIMIT_BYTES', '10', /BODY_LIMIT_BYTES must be a whole number from 1024/],
+    ['REDIS_URL', 'http://cache.example.com:6379', /REDIS_URL must start with redis:\/\/ or rediss:\/\/ \(got http:\/\/\)/],
+    ['REDIS_URL', 'cache.example.com:6379', /REDIS_URL must start with redis:\/\/ or rediss:\/\//],
+    ['REDIS_URL', 'not a url', /REDIS_URL is not a valid URL/],
+    ['REDIS_URL', 'redis://', /REDIS_URL (has no host|is not a valid URL)/],
+  ])('%s=%j', (name, value, message) => {
+    if (message === null) {
+      // Surrounding blanks are trimmed, so this one is accepted.
+      expect(() => loadConfig({ [name]: value })).not.toThrow();
+      return;
+    }
+    expect(problemsOf({ [name]: value })).toMatch(message);
+  });
+
+  it.each([
+    ['an entry without a user', API_KEY, /REMEMBR_API_KEYS entry 1 must be "user:key"/],
+    ['a user id with a space', `al ice:${API_KEY}`, /REMEMBR_API_KEYS entry 1 must be "user:key"/],
+    ['a key shorter than 16 characters', 'alice:tiny-k3y', /REMEMBR_API_KEYS entry 1 \(user alice\) has a key shorter than 16 characters/],
+    ['a repeated key', `alice:${API_KEY},bob:${API_KEY}`, /REMEMBR_API_KEYS entry 2 repeats a key given earlier/],
+  ])('REMEMBR_API_KEYS with %s is refused without showing the key', (_label, value, message) => {
+    const text = problemsOf({ REMEMBR_API_KEYS: value });
+    expect(text).toMatch(message);
+    expect(text).not.toContain(API_KEY);
+    expect(text).not.toContain('tiny-k3y');
+  });
+
+  it('reports every bad variable at once, one per line', () => {
+    const text = problemsOf({ PORT: 'x', LOG_LEVEL: 'loud', ENVIRONMENT: 'prod' });
+    expect(text.split('\n')).toEqual([
+      'Invalid configuration:',
+      expect.stringMatching(/^- ENVIRONMENT /),
+      expect.stringMatching(/^- LOG_LEVEL /),
+      expect.stringMatching(/^- PORT /),
+    ]);
+  });
+});
+
+describe('loadConfig in production', () => {
+  it('requires REDIS_URL and REMEMBR_API_KEYS', () => {
+    const text = problemsOf({ ENVIRONMENT: 'production' });
+    expect(text).toMatch(/REDIS_URL is required in production/);
+    expect(text).toMatch(/REMEMBR_API_KEYS is required in production/);
+  });
+
+  it('requires REMEMBR_API_KEYS even with a Redis', () => {
+    const text = problemsOf({ ENVIRONMENT: 'production', REDIS_URL: 'redis://cache:6379' });
+    expect(text).not.toMatch(/REDIS_URL/);
+    expect(text).toMatch(/REMEMBR_API_KEYS is required in production/);
+  });
+
+  it('refuses REDIS_TLS_INSECURE', () => {
+    const text = problemsOf({
+      ENVIRONMENT: 'production',
+      REDIS_URL: 'rediss://cache:6379',
+      REMEMBR_API_KEYS: `alice:${API_KEY}`,
+      REDIS_TLS_INSECURE: 'true',
+    });
+    expect(text).toMatch(/REDIS_TLS_INSECURE cannot be set in production/);
+  });
+
+  it('starts with both set', () => {
+    const config = loadConfig({ ENVIRONMENT: 'production', REDIS_URL: 'rediss://cache:6379', REMEMBR_API_KEYS: `alice:${API_KEY}` });
+    expect(config.environment).toBe('production');
+  });
+
+  it('does not require them in staging', () => {
+    expect(loadConfig({ ENVIRONMENT: 'staging' }).redisUrl).toBeUndefined();
+  });
+});
+
+describe('the Redis password stays secret', () => {
+  // Each URL carries the password and is wrong in some other way, so loadConfig has something to say about it.
+  const BAD_URLS_WITH_PASSWORD = [
+    `http://user:${PASSWORD}@cache.example.com:6379`,
+    `redis://user:${PASSWORD}@cache.example.com:notaport`,
+    `redis://user:${PASSWORD}@`,
+    `redis:/user:${PASSWORD}@cache.example.com`,
+    `redis://user:${PASSWORD}@cache example.com`,
+    `user:${PASSWORD}@cache.example.com:6379`,
+    `rediss://:${PASSWORD}@[::1:6379`,
+  ];
+
+  it.each(BAD_URLS_WITH_PASSWORD)('a bad REDIS_URL is reported without its password: %s', (url) => {
+    const text = problemsOf({ REDIS_URL: url, ENVIRONMENT: 'production' });
+    expect(text).toMatch(/REDIS_URL/);
+    expect(text).not.toContain(PASSWORD);
+    expect(text).not.toContain(encodeURIComponent(PASSWORD));
+  });
+
+  it.each([
+    [`redis://default:${PASSWORD}@cache.example.com:6380/2`, 'redis://cache.example.com:6380'],
+    [`rediss://:${PASSWORD}@cache.example.com`, 'rediss://cache.example.com:6379'],
+    [`redis://alice:${encodeURIComponent('p@ss:w/rd?#')}@10.0.0.5:7000`, 'redis://10.0.0.5:7000'],
+    [`redis://user:${PASSWORD}@cache example.com`, 'invalid Redis URL'],
+    [undefined, 'embedded in-memory store'],
+  ])('describeRedisUrl(%j) shows the host only', (url, described) => {
+    expect(describeRedisUrl(url)).toBe(described);
+    expect(describeRedisUrl(url)).not.toMatch(/pa55|p@ss|alice|default/);
+  });
+
+  it('is kept in the loaded config, for the store to use', () => {
+    expect(loadConfig({ REDIS_URL: `redis://:${PASSWORD}@cache:6379` }).redisUrl).toContain(PASSWORD);
+  });
+});
