@@ -162,6 +162,17 @@ export class MemoryDb {
     return dropped;
   }
 
+  /** Every live entry as plain data, for tests that must prove a request changed nothing. */
+  *entries(): Generator<{ key: string; type: Value['type']; value: unknown; expiresAt?: number }> {
+    for (const key of [...this.#entries.keys()]) {
+      const entry = this.#live(key);
+      if (entry === undefined) continue;
+      const { data } = entry;
+      const value = data.value instanceof Map ? [...data.value.entries()] : Array.isArray(data.value) ? [...data.value] : data.value;
+      yield { key, type: data.type, value, expiresAt: entry.expiresAt };
+    }
+  }
+
   flush(): void {
     this.#entries.clear();
   }
