@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { encodeJson } from '../cache/json.js';
+import { assertTtl } from '../cache/cache-service.js';
+import { ValidationError } from '../errors.js';
+import { assertId, LONG_TERM_TTL, SESSION_TTL, SHORT_TERM_TTL } from '../keys.js';
+import { silentLogger, type Logger } from '../observability/logger.js';
+import { Metrics } from '../observability/metrics.js';
+import type { Reply, Store } from '../store/port.js';
+import { ownedKeys, sessionIndexKey, sessionKeys } from './session-keys.js';
+import {
+  createSessionScript,
+  deleteSessionsScript,
+  getSessionScript,
+  refreshSessionScript,
+  sessionIndexScript,
+} from './session-scripts.js';
+
+export type SessionMetadata = Record<string, unknown>;
+
+export interface Session {
+  sessionId: string;
+  userId: string;
+  agentId: string;
+  metadata: SessionMetadata;
+  /** ISO-8601, UTC. */
+  createdAt: string;
+  /** Whole seconds until the session expires unless refreshed. */
+  expiresIn: number;
+}
+
+export interface SessionStoreOptions {
+  logger?: Logger;
+  metrics?: Metrics;
+  /** How long a session lives after its creation or last refresh. @default SESSION_TTL (3600) */
+  ttlSeconds?: number;
+  /** The short-term window's TTL, which a refresh extends the window to (never past the session). @default SHORT_TERM_TTL (1800) */
+  windowTtlSeconds?: number;
+  /**
+   * How long the user's index remembers a session after it expired, so `deleteAll` still clears checkpoints that
+   * outlive it. Keep it at least as long as checkpoints live. @default LONG_TERM_TTL (86400)
+   */
+  retainExpiredSeconds?: number;
+  /** Largest metadata, as JSON, in bytes. @default 16384 */
+  maxMetadataBytes?: number;
+  /** Sessions removed per script call in `deleteAll`, so one user's many sessions never block Redis for long. @default 100 */
+  deleteBatchSize?: number;
+}
+
+/** What is stored under the session key; the TTL is the key's own. */
+interface StoredSession {
+  sessionId: string;
+  userId: string;
+  agentId: string;
+  metadata: SessionMetadata;
+  createdAt: string;
+}
+
+/** Session ids read from the store per MGET in `list`. */
+const LIST_READ_BATCH = 200;
+
+/**
+ * The guide's session management as a component: sessions of a user with a sliding TTL, each owning a short-term
+ * window and checkpoints (see ShortTermMemory) that go when it goes. A user's sessions are found through a
+ * per-user index, never by scanning the keyspace, and every key of one user shares that user's hash tag.
+ *
+ * Sessions are state, not a cache: when the store fails, the operation rejects with StoreUnavailableError rather
+ * than pretending a session is missing or was saved. A session of another user is indistinguishable from a
+ * missing one: every key is built from the caller's own user id.
+ */
+export class SessionStore {
+  readonly #store: Store;
+  readonly #logger: Logger;
+  readonly #metrics: Metrics;
+  readonly #ttlMs: number;
+  readonly #windowTtlMs: number;
+  readonly #retainMs: number;
+  readonly #maxMetadataBytes: number;
+  readonly #deleteBatchSize: number;
+
+  constructor(store: Store, options: SessionStoreOptions = {}) {
+    this.#store = store;
+    this.#logger = options.logger ?? silentLogger;
+    this.#metrics = options.metrics ?? new Metrics();
+    this.#ttlMs = assertTtl(options.ttlSeconds ?? SESSION_TTL, 'ttlSeconds') * 1000;
+    this.#windowTtlMs = assertTtl(options.windowTtlSeconds ?? SHORT_TERM_TTL, 'windowTtlSeconds') * 1000;
+    this.#retainMs = assertTtl(options.retainExpiredSeconds ?? LONG_TERM_TTL, 'retainExpiredSeconds') * 1000;
+    this.#maxMetadataBytes = options.maxMetadataBytes ?? 16 * 1024;
+    this.#deleteBatchSize = options.deleteBatchSize ?? 100;
+  }
+
+  /** Seconds a new or refreshed session lives. */
+  get ttlSeconds(): number {
+    return this.#ttlMs / 1000;
+  }
+
+  async create(userId: string, input: { agentId: string; metadata?: SessionMetadata }): Promise<Session> {
+    const agentId = assertId(input?.agentId, 'agent_id');
+    const metadata = input.metadata ?? {};
+    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+      throw new ValidationError('metadata must be a JSON object', 'metadata');
+    }
+    const session: StoredSession = {
+      sessionId: randomUUID(),
+      userId: assertId(userId, 'user_id'),
+      agentId,
+      metadata,
+      createdAt: new Date().toISOString(),
+    };
+    let text: string;
+    try {
+      text = encodeJson(session);
+    } catch (err) {
+      throw new ValidationError(`metadata cannot be stored as JSON: ${(err as Error).message}`, 'metadata');
+    }
+    const metadataBytes = Buffer.byteLength(JSON.stringify(metadata), 'utf8');
+    if (metadataBytes > this.#maxMetadataBytes) {
+      throw new ValidationError(`metadata is ${metadataBytes} bytes as JSON; at most ${this.#maxMetadataBytes} are accepted`, 'metadata');
+    }
+    const keys = sessionKeys(userId, session.sessionId);
+    const created = await this.#store.run(createSessionScript, [keys.session, sessionIndexKey(userId)], [
+      session.sessionId,
+      text,
+      this.#ttlMs,
+      this.#retainMs,
+    ]);
+    // A random UUID that is already taken means something other than chance is at work.
+    if (created !== 1) throw new Error('A new session id collided with an existing session');
+    this.#count('create');
+    this.#logger.debug({ userId, sessionId: session.sessionId }, 'Session created');
+    return { ...session, expiresIn: this.ttlSeconds };
+  }
+
+  /** The session with its remaining lifetime, or null when it is missing, expired, or another user's. */
+  async get(userId: string, sessionId: string): Promise<Session | null> {
+    const keys = sessionKeys(userId, sessionId);
+    return toSession(await this.#store.run(getSessionScript, [keys.session], []));
+  }
+
+  /** Extends the session (and its window) to the full TTL; null when it is missing or expired. */
+  async refresh(userId: string, sessionId: string): Promise<Session | null> {
+    const keys = sessionKeys(userId, sessionId);
+    const reply = await this.#store.run(
+      refreshSessionScript,
+      [keys.session, sessionIndexKey(userId), keys.systemMessages, keys.conversation, keys.windowState],
+      [sessionId, this.#ttlMs, this.#retainMs, this.#windowTtlMs],
+    );
+    const session = toSession(reply);
+    if (session) this.#count('refresh');
+    return session;
+  }
+
+  /** Deletes the session with its window and checkpoints, in one step. False when it was not there. */
+  async delete(userId: string, sessionId: string): Promise<boolean> {
+    const keys = sessionKeys(userId, sessionId);
+    const deleted = await this.#store.run(deleteSessionsScript, [sessionIndexKey(userId), ...ownedKeys(keys)], [sessionId]);
+    if (deleted === 1) this.#count('delete');
+    return deleted === 1;
+  }
+
+  /** The user's live sessions, soonest to expire first. */
+  async list(userId: string): Promise<Session[]> {
+    const { now, entries } = await this.#readIndex(userId, 'live', -1);
+    const sessions: Session[] = [];
+    for (let start = 0; start < entries.length; start += LIST_READ_BATCH) {
+      const batch = entries.slice(start, start + LIST_READ_BATCH);
+      const values = await this.#store.getMany(batch.map(({ sessionId }) => sessionKeys(userId, sessionId).session));
+      values.forEach((text, i) => {
+        // A session deleted or expired since the index was read is simply not listed.
+        if (text === null) return;
+        const expiresInMs = batch[i]!.expiresAt - now;
+        if (expiresInMs > 0) sessions.push(fromStored(text, expiresInMs));
+      });
+    }
+    return sessions;
+  }
+
+  /**
+   * Deletes every session of the user, with their windows and checkpoints, a batch at a time, and returns how many
+   * live sessions went. Only keys under the user's own hash tag are touched. Sessions created while it runs may
+   * survive it.
+   */
+  async deleteAll(userId: string): Promise<number> {
+    const indexKey = sessionIndexKey(userId);
+    let deleted = 0;
+    for (;;) {
+      // Expired sessions are included: their checkpoints can outlive them.
+      const { entries } = await this.#readIndex(userId, 'all', this.#deleteBatchSize);
+      if (entries.length === 0) break;
+      const ids = entries.map(({ sessionId }) => sessionId);
+      const keys = ids.flatMap((id) => ownedKeys(sessionKeys(userId, id)));
+      deleted += Number(await this.#store.run(deleteSessionsScript, [indexKey, ...keys], ids));
+    }
+    this.#count('delete', deleted);
+    this.#logger.debug({ userId, deleted }, 'All sessions of a user deleted');
+    return deleted;
+  }
+
+  async #readIndex(userId: string, which: 'live' | 'all', limit: number): Promise<{ now: number; entries: Array<{ sessionId: string; expiresAt: number }> }> {
+    const reply = (await this.#store.run(sessionIndexScript, [sessionIndexKey(userId)], [this.#retainMs, which, limit])) as [number, string[]];
+    const [now, flat] = reply;
+    const entries: Array<{ sessionId: string; expiresAt: number }> = [];
+    for (let i = 0; i < flat.length; i += 2) entries.push({ sessionId: flat[i]!, expiresAt: Number(flat[i + 1]) });
+    return { now: Number(now), entries };
+  }
+
+  #count(operation: string, by = 1): void {
+    this.#metrics.increment('remembr_session_operations_total', { operation }, by, 'Session operations that changed a session');
+  }
+}
+
+function toSession(reply: Reply): Session | null {
+  if (reply === null) return null;
+  const [text, ttlMs] = reply as [string, number];
+  return fromStored(text, ttlMs);
+}
+
+function fromStored(text: string, ttlMs: number): Session {
+  const stored = JSON.parse(text) as StoredSession;
+  return {
+    sessionId: stored.sessionId,
+    userId: stored.userId,
+    agentId: stored.agentId,
+    metadata: stored.metadata,
+    createdAt: stored.createdAt,
+    // Rounded up: a session with 200 ms left is still there, and says so.
+    expiresIn: Math.max(1, Math.ceil(ttlMs / 1000)),
+  };
+}
