@@ -1,0 +1,135 @@
+import { createKeyv } from '@keyv/redis';
+import { createCache } from 'cache-manager';
+import { createClient } from 'redis';
+import { createRemembr, RedisStore } from '../../src/index.js';
+import type { BenchCase, BenchContext } from '../context.js';
+import { sampleValue } from '../context.js';
+import { compare, formatRatio, throughput, type CaseResult, type Contender, type Metric, type Row, type Target } from '../harness.js';
+
+const CONCURRENCY = 64;
+/** Distinct keys each contender cycles through, so reads hit a realistic keyspace rather than one hot key. */
+const KEYS = 1000;
+const TTL_SECONDS = 300;
+
+const OPS: Metric[] = [{ key: 'opsPerSecond', label: 'ops/s', better: 'higher', format: 'count' }];
+
+/**
+ * Case 1: JSON get and set of a ~1 KB value from 64 concurrent callers. Every contender does the same work: the
+ * value is JSON-encoded on the way in and parsed on the way out, and every write carries a TTL. Each writes its own
+ * keyspace, because Keyv stores an envelope around the value and its keys are not ours to share.
+ */
+export const cacheJsonCase: BenchCase = {
+  id: 'cache-json',
+  title: 'JSON get/set of a ~1 KB value, 64 concurrent callers',
+  async run(context: BenchContext): Promise<CaseResult[]> {
+    const value = sampleValue();
+    const remembr = await createRemembr({ redisUrl: context.redisUrl });
+    const store = remembr.store;
+    if (!(store instanceof RedisStore)) throw new Error('the benchmark needs the Redis store');
+    const pool = store.client;
+    const single = createClient({ url: context.redisUrl });
+    await single.connect();
+    const keyv = createKeyv(context.redisUrl);
+    const cacheManager = createCache({ stores: [createKeyv(context.redisUrl)] });
+
+    const keyOf = (space: string, n: number) => `remembr:bench:${space}:${n % KEYS}`;
+    const ttl = { expiration: { type: 'EX', value: TTL_SECONDS } } as const;
+    const writers = {
+      remembr: (n: number) => remembr.cache.set(keyOf('remembr', n), value, TTL_SECONDS),
+      pool: (n: number) => pool.set(keyOf('pool', n), JSON.stringify(value), ttl),
+      single: (n: number) => single.set(keyOf('single', n), JSON.stringify(value), ttl),
+      keyv: (n: number) => keyv.set(keyOf('keyv', n), value, TTL_SECONDS * 1000),
+      cacheManager: (n: number) => cacheManager.set(keyOf('cm', n), value, TTL_SECONDS * 1000),
+    };
+    const readers = {
+      remembr: (n: number) => remembr.cache.get(keyOf('remembr', n)),
+      pool: async (n: number) => parseOrNull(await pool.get(keyOf('pool', n))),
+      single: async (n: number) => parseOrNull(await single.get(keyOf('single', n))),
+      keyv: (n: number) => keyv.get(keyOf('keyv', n)),
+      cacheManager: (n: number) => cacheManager.get(keyOf('cm', n)),
+    };
+    const names = {
+      remembr: 'Remembr CacheService (pool)',
+      pool: 'node-redis pool, raw (baseline)',
+      single: 'node-redis single client, raw',
+      keyv: 'Keyv + @keyv/redis',
+      cacheManager: 'cache-manager 7 (Keyv Redis store)',
+    };
+
+    // Every reader must find a value, or "get" would measure misses.
+    for (const write of Object.values(writers)) {
+      for (let n = 0; n < KEYS; n += CONCURRENCY) await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => write(n + i)));
+    }
+    for (const [id, read] of Object.entries(readers)) {
+      const found = await read(7);
+      if (!found || typeof found !== 'object' || (found as { id?: unknown }).id !== value.id) {
+        throw new Error(`${id} did not read back the value it wrote`);
+      }
+    }
+
+    const contendersOf = (ops: Record<keyof typeof names, (n: number) => Promise<unknown>>): Contender[] =>
+      (Object.keys(names) as Array<keyof typeof names>).map((id) => ({
+        name: names[id],
+        sample: async () => ({
+          opsPerSecond: await throughput((_, n) => ops[id](n), { concurrency: CONCURRENCY, durationMs: context.sampleMs }),
+        }),
+      }));
+
+    try {
+      const results: CaseResult[] = [];
+      for (const [op, ops] of [['get', readers], ['set', writers]] as const) {
+        context.log(`cache-json ${op}`);
+        const rows = await compare({
+          contenders: contendersOf(ops),
+          baseline: names.pool,
+          metrics: OPS,
+          ratioMetric: 'opsPerSecond',
+          plan: context.plan,
+          log: context.log,
+        });
+        results.push({
+          id: `cache-json-${op}`,
+          title: `JSON ${op} of a ~1 KB value, ${CONCURRENCY} concurrent callers`,
+          setup: `${JSON.stringify(value).length}-byte JSON value, ${KEYS} keys per contender, TTL ${TTL_SECONDS} s on writes, ` +
+            `${CONCURRENCY} callers each awaiting its previous call, ${context.sampleMs} ms per sample, ` +
+            `${context.plan.warmups} warm-up + ${context.plan.rounds} interleaved rounds. Remembr's pool has its default ${remembr.config.redisMaxConnections} connections.`,
+          metrics: OPS,
+          ratioMetric: 'opsPerSecond',
+          baseline: names.pool,
+          rows,
+          targets: cacheTargets(op, rows, names),
+          notes: [],
+        });
+      }
+      return results;
+    } finally {
+      await keyv.disconnect();
+      await cacheManager.disconnect();
+      await single.close();
+      await remembr.close();
+    }
+  },
+};
+
+function parseOrNull(text: string | null): unknown {
+  return text === null ? null : JSON.parse(text);
+}
+
+function cacheTargets(op: string, rows: Row[], names: Record<string, string>): Target[] {
+  const row = (name: string) => rows.find((r) => r.contender === name)!;
+  const ours = row(names.remembr!);
+  const peers = [row(names.keyv!), row(names.cacheManager!)];
+  const ahead = peers.every((peer) => ours.medians.opsPerSecond! > peer.medians.opsPerSecond!);
+  return [
+    {
+      text: `CacheService ${op} ≥ 0.9× the raw client it uses`,
+      measured: formatRatio(ours.ratio),
+      met: ours.ratio >= 0.9,
+    },
+    {
+      text: `CacheService ${op} ahead of Keyv and cache-manager`,
+      measured: peers.map((peer) => `${formatRatio(ours.medians.opsPerSecond! / peer.medians.opsPerSecond!)} of ${peer.contender}`).join(', '),
+      met: ahead,
+    },
+  ];
+}
