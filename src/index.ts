@@ -10,6 +10,14 @@ export { CacheService, assertTtl } from './cache/cache-service.js';
 export type { CacheServiceOptions } from './cache/cache-service.js';
 export { encodeJson } from './cache/json.js';
 
+export { createRateLimiter } from './rate-limit/create-rate-limiter.js';
+export { StoreRateLimiter } from './rate-limit/rate-limiter.js';
+export type { RateLimiter, RateLimiterOptions, RateLimitDecision, RateLimitAlgorithm, RateLimitReason } from './rate-limit/rate-limiter.js';
+export { FixedWindowRateLimiter } from './rate-limit/fixed-window.js';
+export { GcraRateLimiter } from './rate-limit/gcra.js';
+export { TaskResultStore } from './tasks/task-result-store.js';
+export type { TaskResultStoreOptions, FoundTaskResult } from './tasks/task-result-store.js';
+
 export {
   makeKey,
   makePattern,

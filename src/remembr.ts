@@ -3,8 +3,11 @@ import { DEFAULTS, describeRedisUrl, type Config } from './config.js';
 import { checkStore, type RedisStatus } from './health.js';
 import { silentLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
+import { createRateLimiter } from './rate-limit/create-rate-limiter.js';
+import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/port.js';
+import { TaskResultStore } from './tasks/task-result-store.js';
 
 /** What `createRemembr` needs: any subset of Config, the rest from DEFAULTS. */
 export type RemembrOptions = Partial<Config> & {
@@ -22,6 +25,9 @@ export interface Remembr {
   readonly config: Config;
   readonly store: Store;
   readonly cache: CacheService;
+  /** Requests per caller: `rateLimitPerMinute` over 60 s, failing `rateLimitFailMode` when the store is down. */
+  readonly rateLimiter: RateLimiter;
+  readonly tasks: TaskResultStore;
   readonly metrics: Metrics;
   readonly logger: Logger;
   health(): Promise<RedisStatus>;
@@ -35,10 +41,20 @@ export async function createRemembr(options: RemembrOptions = {}): Promise<Remem
   logger.info({ store: describeRedisUrl(config.redisUrl) }, 'Remembr store starting');
   const store = given ?? (await createStore(config, logger));
   const cache = new CacheService(store, { logger, metrics });
+  const rateLimiter = createRateLimiter(store, {
+    limit: config.rateLimitPerMinute,
+    windowSeconds: 60,
+    failMode: config.rateLimitFailMode,
+    logger,
+    metrics,
+  });
+  const tasks = new TaskResultStore(store);
   return {
     config,
     store,
     cache,
+    rateLimiter,
+    tasks,
     metrics,
     logger,
     health: () => checkStore(store),
