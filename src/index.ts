@@ -17,6 +17,19 @@ export { FixedWindowRateLimiter } from './rate-limit/fixed-window.js';
 export { GcraRateLimiter } from './rate-limit/gcra.js';
 export { TaskResultStore } from './tasks/task-result-store.js';
 export type { TaskResultStoreOptions, FoundTaskResult } from './tasks/task-result-store.js';
+export { SessionStore } from './sessions/session-store.js';
+export type { Session, SessionMetadata, SessionStoreOptions } from './sessions/session-store.js';
+export { ShortTermMemory, MESSAGE_ROLES } from './memory/short-term-memory.js';
+export type {
+  Message,
+  MessageRole,
+  TokenUsage,
+  AppendResult,
+  ConversationWindow,
+  Checkpoint,
+  ShortTermMemoryOptions,
+} from './memory/short-term-memory.js';
+export { countTokens } from './memory/tokens.js';
 
 export {
   makeKey,

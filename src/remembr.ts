@@ -5,6 +5,8 @@ import { silentLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { createRateLimiter } from './rate-limit/create-rate-limiter.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
+import { ShortTermMemory } from './memory/short-term-memory.js';
+import { SessionStore } from './sessions/session-store.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/port.js';
 import { TaskResultStore } from './tasks/task-result-store.js';
@@ -28,6 +30,10 @@ export interface Remembr {
   /** Requests per caller: `rateLimitPerMinute` over 60 s, failing `rateLimitFailMode` when the store is down. */
   readonly rateLimiter: RateLimiter;
   readonly tasks: TaskResultStore;
+  /** Sessions of each user, with a sliding `SESSION_TTL`. */
+  readonly sessions: SessionStore;
+  /** The short-term window of each session, within `shortTermMaxTokens`. */
+  readonly memory: ShortTermMemory;
   readonly metrics: Metrics;
   readonly logger: Logger;
   health(): Promise<RedisStatus>;
@@ -49,12 +55,21 @@ export async function createRemembr(options: RemembrOptions = {}): Promise<Remem
     metrics,
   });
   const tasks = new TaskResultStore(store);
+  const sessions = new SessionStore(store, { logger, metrics });
+  const memory = new ShortTermMemory(store, {
+    logger,
+    metrics,
+    maxTokens: config.shortTermMaxTokens,
+    maxMessageBytes: config.maxMessageBytes,
+  });
   return {
     config,
     store,
     cache,
     rateLimiter,
     tasks,
+    sessions,
+    memory,
     metrics,
     logger,
     health: () => checkStore(store),
