@@ -2,12 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../../src/http/index.js';
 import { DEFAULTS, type Config } from '../../src/index.js';
+import { captureLogger } from './log-capture.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
+import { ALICE_KEY, BOB_KEY } from './secrets.js';
 import type { Backend } from './stores.js';
 
 /** Two tenants for the HTTP suites. */
-export const ALICE_KEY = 'alice-test-key-0123456789abcdef';
-export const BOB_KEY = 'bob-test-key-fedcba9876543210';
+export { ALICE_KEY, BOB_KEY };
 export const as = (key: string) => ({ authorization: `Bearer ${key}` });
 export const asAlice = as(ALICE_KEY);
 export const asBob = as(BOB_KEY);
@@ -34,7 +35,7 @@ export function useApp(backend: Backend, overrides: Partial<Config> = {}): { rea
   const holder: { app: FastifyInstance; server?: RedisServer } = {} as never;
   beforeAll(async () => {
     if (backend === 'redis') holder.server = await startRedisServer();
-    holder.app = await buildApp({ config: testConfig({ redisUrl: holder.server?.url, ...overrides }) });
+    holder.app = await buildApp({ config: testConfig({ redisUrl: holder.server?.url, ...overrides }), logger: captureLogger() });
     await holder.app.ready();
   });
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { captureText } from './log-capture.js';
 import { freePort } from './redis-server.js';
 
 /** The built service (`node dist/main.js`) as a child process on a free port: the real thing, for end-to-end tests. */
@@ -46,7 +47,9 @@ export async function startService(env: Record<string, string>, options: { waitF
     output: () => output,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
+      const code = await exited;
+      captureText(output);
+      return code;
     },
   };
 }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll } from 'vitest';
-import { silentLogger } from '../../src/observability/logger.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import type { Store } from '../../src/store/port.js';
 import { RedisStore } from '../../src/store/redis-store.js';
+import { captureLogger } from './log-capture.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
 
 /**
@@ -18,7 +18,7 @@ export function openRedisStore(url: string, overrides: Partial<ConstructorParame
     maxConnections: 20,
     commandTimeoutMs: 1000,
     connectTimeoutMs: 1000,
-    logger: silentLogger,
+    logger: captureLogger(),
     ...overrides,
   });
 }
