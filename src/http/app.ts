@@ -7,6 +7,8 @@ import { sendError, HttpError } from './errors.js';
 import { authenticate, createAuthenticator, type Caller } from './auth.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { taskRoutes } from './routes/tasks.js';
+import { authFailureGuard, limitRequests } from './rate-limit.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -107,11 +109,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger.warn('No API keys configured (REMEMBR_API_KEYS): the API is open and every caller is the local user');
   }
   const verify = createAuthenticator(config.apiKeys);
-  // Everything under /api/v1 but health needs a verified caller.
+  // Running open there is no key to get wrong, so no failure limit either.
+  const authFailures = config.apiKeys.length > 0 ? authFailureGuard(remembr) : undefined;
+  // Everything under /api/v1 but health needs a verified caller, and counts against its rate limit.
   await app.register(
     async (api) => {
-      api.addHook('onRequest', authenticate(verify));
+      if (authFailures) api.addHook('onRequest', authFailures.screen);
+      api.addHook('onRequest', authenticate(verify, authFailures?.recordFailure));
+      api.addHook('onRequest', limitRequests(remembr.rateLimiter));
       // Feature routes (each a plugin in ./routes) are registered here.
+      await api.register(taskRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -54,11 +54,18 @@ export function createAuthenticator(apiKeys: readonly ApiKey[]): (request: Fasti
   };
 }
 
-/** The onRequest hook: 401 unless the caller is verified. */
-export function authenticate(verify: (request: FastifyRequest) => Caller | undefined): onRequestAsyncHookHandler {
+/**
+ * The onRequest hook: 401 unless the caller is verified. `onFailure` sees every failed attempt first (the
+ * per-address failure limit counts it there, and may answer 429 instead).
+ */
+export function authenticate(
+  verify: (request: FastifyRequest) => Caller | undefined,
+  onFailure?: (request: FastifyRequest) => Promise<void>,
+): onRequestAsyncHookHandler {
   return async (request) => {
     const caller = verify(request);
     if (caller === undefined) {
+      await onFailure?.(request);
       throw new HttpError(401, 'UNAUTHORIZED', presentedKey(request) === undefined
         ? 'Missing API key: send Authorization: Bearer <key> or X-API-Key: <key>'
         : 'Invalid API key', undefined, { 'www-authenticate': 'Bearer' });

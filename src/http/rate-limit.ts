@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { createRateLimiter, type RateLimitDecision, type RateLimiter, type Remembr } from '../index.js';
+import { HttpError } from './errors.js';
+
+/** What a rate-limiter identity may be made of (a key part, see src/keys.ts). */
+const KEY_PART = /^[A-Za-z0-9_\-.@+=~/]{1,200}$/;
+
+/**
+ * The limiter identity of a caller bucket (`user:<id>` or `ip:<address>`). `:` cannot be part of a key, so it
+ * becomes `_`, which no address contains and which keeps `user_…` and `ip_…` apart. An address that still does
+ * not fit (an IPv6 zone such as `%eth0`) is hashed instead of refused: a client must never get a 400 for where it
+ * calls from.
+ */
+export function bucketIdentity(bucket: string): string {
+  const plain = bucket.replace(/:/g, '_');
+  return KEY_PART.test(plain) ? plain : `h_${createHash('sha256').update(bucket, 'utf8').digest('hex').slice(0, 32)}`;
+}
+
+/** The RateLimit headers (IETF draft "RateLimit header fields for HTTP") of a counted request. */
+function rateLimitHeaders(limiter: RateLimiter, decision: RateLimitDecision): Record<string, string> {
+  return {
+    'ratelimit-limit': String(decision.limit),
+    'ratelimit-remaining': String(decision.remaining),
+    'ratelimit-reset': String(decision.resetSeconds),
+    'ratelimit-policy': `${decision.limit};w=${Math.ceil(limiter.windowSeconds)}`,
+  };
+}
+
+/** Failing closed: the limiter cannot tell whether the caller may go on, so nobody does. */
+function limiterUnavailable(decision: RateLimitDecision): HttpError {
+  return new HttpError(503, 'SERVICE_UNAVAILABLE', 'Rate limiting is unavailable while the store is down, so requests are refused. Retry shortly.', undefined, {
+    'retry-after': String(decision.retryAfterSeconds ?? 1),
+  });
+}
+
+/**
+ * The onRequest hook that counts every request of the `/api/v1` scope against the caller's bucket (after
+ * authentication, so it is the verified user, or the client address when the service runs open). A counted
+ * response carries RateLimit-Limit/Remaining/Reset, errors included; a refused one is 429 with Retry-After.
+ * When the store is down and the limiter fails open, the request goes on uncounted and without those headers
+ * (there is nothing true to put in them); failing closed it is 503.
+ */
+export function limitRequests(limiter: RateLimiter): onRequestAsyncHookHandler {
+  return async (request, reply) => {
+    const decision = await limiter.check(bucketIdentity(request.caller.bucket));
+    if (decision.reason === 'store_unavailable') {
+      if (decision.allowed) return;
+      throw limiterUnavailable(decision);
+    }
+    reply.headers(rateLimitHeaders(limiter, decision));
+    if (!decision.allowed) {
+      throw new HttpError(
+        429,
+        'RATE_LIMIT_EXCEEDED',
+        `Rate limit of ${decision.limit} requests per ${limiter.windowSeconds} s exceeded; retry in ${decision.retryAfterSeconds} s`,
+        { limit: decision.limit, window_seconds: limiter.windowSeconds, retry_after_seconds: decision.retryAfterSeconds },
+        { 'retry-after': String(decision.retryAfterSeconds) },
+      );
+    }
+  };
+}
+
+export interface AuthFailureGuard {
+  readonly limiter: RateLimiter;
+  /**
+   * onRequest hook, before authentication: an address over its failure limit gets 429 before its key is even
+   * looked at, so a correct key cannot be told apart from a wrong one while the address is held back.
+   */
+  screen: onRequestAsyncHookHandler;
+  /**
+   * Given to `authenticate` as its failure callback: counts the failure in one atomic step, and answers 429 in
+   * place of 401 once the address is over, so of N concurrent wrong guesses exactly the limit are judged.
+   */
+  recordFailure(request: FastifyRequest): Promise<void>;
+}
+
+/** The per-address limit on failed authentications (`authFailuresPerMinute` over 60 s). */
+export function authFailureGuard(remembr: Remembr): AuthFailureGuard {
+  const { config } = remembr;
+  const limiter = createRateLimiter(remembr.store, {
+    name: 'auth-failures',
+    limit: config.authFailuresPerMinute,
+    windowSeconds: 60,
+    failMode: config.rateLimitFailMode,
+    logger: remembr.logger,
+    metrics: remembr.metrics,
+  });
+  const tooMany = (decision: RateLimitDecision) =>
+    new HttpError(
+      429,
+      'RATE_LIMIT_EXCEEDED',
+      `Too many failed authentication attempts from this address; retry in ${decision.retryAfterSeconds} s`,
+      { retry_after_seconds: decision.retryAfterSeconds },
+      { 'retry-after': String(decision.retryAfterSeconds) },
+    );
+  return {
+    limiter,
+    screen: async (request) => {
+      const decision = await limiter.peek(bucketIdentity(`ip:${request.ip}`));
+      if (decision.allowed) return;
+      throw decision.reason === 'store_unavailable' ? limiterUnavailable(decision) : tooMany(decision);
+    },
+    recordFailure: async (request) => {
+      const decision = await limiter.check(bucketIdentity(`ip:${request.ip}`));
+      // Unable to count (store down, failing open): the failure is still a plain 401.
+      if (decision.reason === 'limit_exceeded') throw tooMany(decision);
+    },
+  };
+}
