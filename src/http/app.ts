@@ -7,6 +7,8 @@ import { sendError, HttpError } from './errors.js';
 import { authenticate, createAuthenticator, type Caller } from './auth.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { memoryRoutes } from './routes/memory.js';
 import { taskRoutes } from './routes/tasks.js';
 import { authFailureGuard, limitRequests } from './rate-limit.js';
 
@@ -47,6 +49,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
+    // Ids in paths may be up to 128 characters (assertId); Fastify would answer 414 past 100 before our schema
+    // could say which parameter is wrong.
+    routerOptions: { maxParamLength: 256 },
     // Reuse a caller's request id when it is a plain token, so one id follows a call across services.
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -118,6 +123,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       api.addHook('onRequest', authenticate(verify, authFailures?.recordFailure));
       api.addHook('onRequest', limitRequests(remembr.rateLimiter));
       // Feature routes (each a plugin in ./routes) are registered here.
+      await api.register(sessionRoutes);
+      await api.register(memoryRoutes);
       await api.register(taskRoutes);
     },
     { prefix: '/api/v1' },
