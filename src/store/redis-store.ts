@@ -36,11 +36,16 @@ export class RedisStore implements Store {
   readonly client: RedisPool;
   readonly #logger: Logger;
   readonly #where: string;
+  readonly #commandTimeoutMs: number;
   #connecting: Promise<unknown> | undefined;
+  /** Whether the last thing heard from Redis was a failure: one log line per outage and one per recovery. */
+  #down = false;
+  #closing = false;
 
   constructor(options: RedisStoreOptions) {
     this.#logger = options.logger;
     this.#where = describeRedisUrl(options.url);
+    this.#commandTimeoutMs = options.commandTimeoutMs;
     const secure = options.url.startsWith('rediss:');
     this.client = createClientPool(
       {
@@ -67,16 +72,19 @@ export class RedisStore implements Store {
         acquireTimeout: options.commandTimeoutMs,
       },
     ) as unknown as RedisPool;
-    // node-redis reports every failed reconnect here; one line per change of state is enough.
-    let down = false;
-    this.client.on('error', (err: Error) => {
-      if (!down) this.#logger.warn({ redis: this.#where, err: safeMessage(err) }, 'Redis connection lost');
-      down = true;
-    });
-    this.client.on('connect', () => {
-      if (down) this.#logger.info({ redis: this.#where }, 'Redis connection restored');
-      down = false;
-    });
+    // node-redis reports every failed reconnect here. The pool forwards only 'error' from its connections (no
+    // 'connect' or 'ready'), so the recovery is noticed by the first command that succeeds again (see #call).
+    this.client.on('error', (err: Error) => this.#markDown(err));
+  }
+
+  #markDown(err: unknown): void {
+    if (!this.#down && !this.#closing) this.#logger.warn({ redis: this.#where, err: safeMessage(err) }, 'Redis connection lost');
+    this.#down = true;
+  }
+
+  #markUp(): void {
+    if (this.#down) this.#logger.info({ redis: this.#where }, 'Redis connection restored');
+    this.#down = false;
   }
 
   /**
@@ -84,9 +92,13 @@ export class RedisStore implements Store {
    * store degraded (commands fail fast) while the pool keeps trying in the background.
    */
   async connect(waitMs: number): Promise<boolean> {
-    this.#connecting ??= this.client.connect().catch((err: unknown) => {
-      this.#logger.warn({ redis: this.#where, err: safeMessage(err) }, 'Redis connection failed');
-    });
+    this.#connecting ??= this.client.connect().then(
+      () => this.#markUp(),
+      (err: unknown) => {
+        // Closing a pool that never connected aborts its connection attempt: that is no failure worth a warning.
+        if (!this.#closing) this.#logger.warn({ redis: this.#where, err: safeMessage(err) }, 'Redis connection failed');
+      },
+    );
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), waitMs);
@@ -182,20 +194,51 @@ export class RedisStore implements Store {
     await this.#call(() => this.client.ping());
   }
 
+  /**
+   * Closes gracefully (in-flight commands finish), but never waits longer than one command timeout: a pool whose
+   * Redis never answered still holds a connection attempt that would otherwise keep close() pending for ever.
+   */
   async close(): Promise<void> {
-    try {
-      await this.client.close();
-    } catch {
-      this.client.destroy();
-    }
+    this.#closing = true;
+    let timer: NodeJS.Timeout | undefined;
+    const gracefully = this.client.close().then(
+      () => true,
+      () => false,
+    );
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.#commandTimeoutMs);
+    });
+    const closed = await Promise.race([gracefully, timedOut]);
+    clearTimeout(timer);
+    if (!closed) this.client.destroy();
   }
 
+  /**
+   * Runs one store operation under a deadline of `commandTimeoutMs`. node-redis's own `timeout` only covers the
+   * wait before a command is written: once on the wire, a command to a Redis that hangs (or a network that drops
+   * packets without a reset) would wait for ever. The deadline answers the caller; the command itself stays on
+   * its connection until Redis replies or the connection dies, so a write that timed out may still land.
+   */
   async #call<T>(command: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.#commandTimeoutMs} ms`)), this.#commandTimeoutMs);
+    });
+    const pending = command();
+    // After the deadline nobody waits for this promise; its late failure must not surface as unhandled.
+    pending.catch(() => {});
+    let result: T;
     try {
-      return await command();
+      result = await Promise.race([pending, deadline]);
     } catch (err) {
-      throw toStoreError(err, this.#where);
+      const failure = toStoreError(err, this.#where);
+      if (failure instanceof StoreUnavailableError) this.#markDown(err);
+      throw failure;
+    } finally {
+      clearTimeout(timer);
     }
+    this.#markUp();
+    return result;
   }
 }
 
