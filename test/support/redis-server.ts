@@ -16,6 +16,10 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts it again on the same port and data directory. */
   start(): Promise<void>;
+  /** SIGSTOP: the connections stay open but nothing answers, like a hung server or a network black hole. */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
   /** Stops it for good and removes its directory. */
   stop(): Promise<void>;
 }
@@ -82,6 +86,12 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       child = undefined;
     },
     start: launch,
+    pause: () => {
+      child?.kill('SIGSTOP');
+    },
+    resume: () => {
+      child?.kill('SIGCONT');
+    },
     stop: async () => {
       const exited = child ? onceExited(child) : Promise.resolve();
       child?.kill('SIGKILL');
