@@ -1,0 +1,229 @@
+import { describe, expect, it } from 'vitest';
+import { asAlice, asBob, useApp } from '../../../test/support/app.js';
+import { backends } from '../../../test/support/stores.js';
+import { SHORT_TERM_TTL } from '../../keys.js';
+import { sessionKeys } from '../../sessions/session-keys.js';
+
+/** Text of exactly `n` cl100k_base tokens (" x" is one token each). */
+const text = (n: number, tag = 'x') => ` ${tag}`.repeat(n);
+
+describe.each(backends)('short-term memory routes on %s', (backend) => {
+  // A small budget and message limit so eviction and size limits are quick to reach.
+  const ctx = useApp(backend, { shortTermMaxTokens: 20, maxMessageBytes: 1024 });
+  const call = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object, headers = asAlice) =>
+    ctx.app.inject({ method, url: `/api/v1${url}`, headers, ...(payload ? { payload } : {}) });
+  const newSession = async (headers = asAlice): Promise<string> => {
+    const res = await call('POST', '/sessions', { agent_id: 'agent' }, headers);
+    expect(res.statusCode).toBe(201);
+    return res.json().session_id;
+  };
+  const append = (id: string, role: string, content: string, headers = asAlice) => call('POST', `/sessions/${id}/messages`, { role, content }, headers);
+  const contents = async (id: string) => (await call('GET', `/sessions/${id}/messages`)).json().messages.map((m: { content: string }) => m.content);
+
+  it('POST /sessions/{id}/messages appends and answers 201 with the message and token usage', async () => {
+    const id = await newSession();
+    const res = await append(id, 'user', 'Hello there');
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toEqual({
+      message: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), role: 'user', content: 'Hello there', tokens: 2, created_at: expect.stringMatching(/Z$/) },
+      token_usage: { used: 2, max: 20, percentage: 10 },
+      evicted: [],
+    });
+  });
+
+  it('GET /sessions/{id}/messages returns the window oldest first and restarts its TTL', async () => {
+    const id = await newSession();
+    const first = (await append(id, 'system', 'Be brief.')).json().message;
+    await append(id, 'user', 'Hi');
+    await append(id, 'assistant', 'Hello.');
+    const keys = sessionKeys('alice', id);
+    await ctx.app.remembr.store.expire(keys.conversation, 5);
+    const res = await call('GET', `/sessions/${id}/messages`);
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.messages.map((m: { role: string; content: string }) => [m.role, m.content])).toEqual([
+      ['system', 'Be brief.'],
+      ['user', 'Hi'],
+      ['assistant', 'Hello.'],
+    ]);
+    expect(body.messages[0]).toEqual(first);
+    expect(body.token_usage).toEqual({ used: body.messages.reduce((n: number, m: { tokens: number }) => n + m.tokens, 0), max: 20, percentage: expect.any(Number) });
+    expect(await ctx.app.remembr.store.ttl(keys.conversation)).toBeGreaterThan(SHORT_TERM_TTL - 5);
+  });
+
+  it('evicts the oldest non-system messages at the budget, keeping system messages', async () => {
+    const id = await newSession();
+    const a = (await append(id, 'user', text(6, 'a'))).json().message;
+    await append(id, 'system', text(6, 's'));
+    const b = (await append(id, 'assistant', text(6, 'b'))).json().message;
+    // 18 used; 9 more need 7 freed: the user and assistant messages go, the system message between them stays.
+    const res = await append(id, 'user', text(9, 'c'));
+    expect(res.statusCode).toBe(201);
+    expect(res.json().evicted).toEqual([a.id, b.id]);
+    expect(res.json().token_usage).toEqual({ used: 15, max: 20, percentage: 75 });
+    expect(await contents(id)).toEqual([text(6, 's'), text(9, 'c')]);
+  });
+
+  it('answers 422 for a message bigger than the whole budget and changes nothing', async () => {
+    const id = await newSession();
+    await append(id, 'user', 'keep me');
+    const before = (await call('GET', `/sessions/${id}/messages`)).json();
+    const res = await append(id, 'user', text(21));
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error).toMatchObject({ code: 'CAPACITY_EXCEEDED', details: [{ field: 'content' }] });
+    expect((await call('GET', `/sessions/${id}/messages`)).json()).toEqual(before);
+  });
+
+  it('answers 422 when system messages leave no room, and changes nothing', async () => {
+    const id = await newSession();
+    await append(id, 'system', text(18, 's'));
+    await append(id, 'user', text(2));
+    const before = (await call('GET', `/sessions/${id}/messages`)).json();
+    expect((await append(id, 'user', text(3))).statusCode).toBe(422);
+    expect((await call('GET', `/sessions/${id}/messages`)).json()).toEqual(before);
+  });
+
+  it('refuses content over the size limit with a 400 naming content', async () => {
+    const id = await newSession();
+    const res = await append(id, 'user', 'x'.repeat(1025));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'VALIDATION_ERROR', details: [expect.objectContaining({ field: 'content' })] });
+    expect(res.json().error.message).toContain('content');
+    expect(await contents(id)).toEqual([]);
+  });
+
+  it('validates role, content, types and unknown fields, naming each', async () => {
+    const id = await newSession();
+    const cases: Array<[unknown, string]> = [
+      [{ role: 'robot', content: 'x' }, 'role'],
+      [{ role: 'user' }, 'content'],
+      [{ content: 'x' }, 'role'],
+      [{ role: 'user', content: 42 }, 'content'],
+      [{ role: ['user'], content: 'x' }, 'role'],
+      [{ role: 'user', content: 'x', name: 'extra' }, 'name'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await call('POST', `/sessions/${id}/messages`, body as object);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.json().error.details.map((d: { field: string }) => d.field), JSON.stringify(body)).toContain(field);
+    }
+    const notJson = await ctx.app.inject({ method: 'POST', url: `/api/v1/sessions/${id}/messages`, headers: { ...asAlice, 'content-type': 'application/json' }, payload: '{"role":' });
+    expect(notJson.statusCode).toBe(400);
+    const restore = await call('POST', `/sessions/${id}/restore`, { checkpoint_id: 'a:b' });
+    expect(restore.statusCode).toBe(400);
+    expect(restore.json().error.details).toEqual([expect.objectContaining({ field: 'checkpoint_id' })]);
+    expect((await call('POST', `/sessions/${id}/restore`, {})).json().error.details).toEqual([expect.objectContaining({ field: 'checkpoint_id' })]);
+    expect(await contents(id)).toEqual([]);
+  });
+
+  it('checkpoints the window and restores it, replacing the window', async () => {
+    const id = await newSession();
+    await append(id, 'system', 'rules');
+    await append(id, 'user', 'one');
+    const saved = (await call('GET', `/sessions/${id}/messages`)).json();
+    const created = await call('POST', `/sessions/${id}/checkpoints`);
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toEqual({ checkpoint_id: expect.stringMatching(/^[0-9a-f-]{36}$/), created_at: expect.stringMatching(/Z$/), message_count: 2 });
+    const checkpointId = created.json().checkpoint_id;
+    expect(await ctx.app.remembr.store.ttl(sessionKeys('alice', id).checkpoints)).toBeGreaterThan(86_400 - 5);
+
+    await append(id, 'assistant', 'two');
+    await append(id, 'user', 'three');
+    const listed = await call('GET', `/sessions/${id}/checkpoints`);
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json()).toEqual({ checkpoints: [created.json()] });
+
+    const restored = await call('POST', `/sessions/${id}/restore`, { checkpoint_id: checkpointId });
+    expect(restored.statusCode).toBe(200);
+    expect(restored.json()).toEqual({ restored_message_count: 2 });
+    expect((await call('GET', `/sessions/${id}/messages`)).json()).toEqual(saved);
+    expect((await call('POST', `/sessions/${id}/restore`, { checkpoint_id: 'no-such-checkpoint' })).statusCode).toBe(404);
+  });
+
+  it('answers Bob 404 for Alice’s window and checkpoints, exactly like a missing session, and writes nothing', async () => {
+    const id = await newSession();
+    await append(id, 'user', 'private');
+    const checkpointId = (await call('POST', `/sessions/${id}/checkpoints`)).json().checkpoint_id;
+    const bobsOwn = await newSession(asBob);
+    const missing = await call('GET', '/sessions/no-such-session/messages', undefined, asBob);
+    const attempts = [
+      await append(id, 'user', 'intrusion', asBob),
+      await call('GET', `/sessions/${id}/messages`, undefined, asBob),
+      await call('POST', `/sessions/${id}/checkpoints`, undefined, asBob),
+      await call('GET', `/sessions/${id}/checkpoints`, undefined, asBob),
+      await call('POST', `/sessions/${id}/restore`, { checkpoint_id: checkpointId }, asBob),
+      // Alice's checkpoint id against Bob's own session does not reach Alice's checkpoint either.
+      await call('POST', `/sessions/${bobsOwn}/restore`, { checkpoint_id: checkpointId }, asBob),
+    ];
+    for (const res of attempts) {
+      expect(res.statusCode).toBe(404);
+      expect(res.json().error.code).toBe('NOT_FOUND');
+    }
+    expect(attempts[1]!.json().error.message).toBe(missing.json().error.message);
+    expect(await contents(id)).toEqual(['private']);
+    expect((await call('GET', `/sessions/${bobsOwn}/messages`, undefined, asBob)).json().messages).toEqual([]);
+    for (const key of Object.values(sessionKeys('bob', id))) expect(await ctx.app.remembr.store.exists(key)).toBe(false);
+  });
+
+  it('answers 404 for messages of a missing session and does not create a window for it', async () => {
+    expect((await append('no-such-session', 'user', 'x')).statusCode).toBe(404);
+    expect((await call('POST', '/sessions/no-such-session/checkpoints')).statusCode).toBe(404);
+    expect(await ctx.app.remembr.store.exists(sessionKeys('alice', 'no-such-session').conversation)).toBe(false);
+  });
+
+  it('refuses crafted session ids with 400 on every memory route', async () => {
+    for (const crafted of ['a%3Ab', '*', 'a%3F', '%5Ba', '%7Bbob%7D', 'a'.repeat(129)]) {
+      for (const [method, suffix, body] of [
+        ['POST', '/messages', { role: 'user', content: 'x' }],
+        ['GET', '/messages', undefined],
+        ['POST', '/checkpoints', undefined],
+        ['GET', '/checkpoints', undefined],
+        ['POST', '/restore', { checkpoint_id: 'abc' }],
+      ] as const) {
+        const res = await call(method, `/sessions/${crafted}${suffix}`, body);
+        expect(res.statusCode, `${method} ${crafted}${suffix}`).toBe(400);
+        expect(res.json().error.details).toEqual([expect.objectContaining({ field: 'session_id' })]);
+      }
+    }
+  });
+});
+
+describe.each(backends)('concurrent appends over HTTP on %s', (backend) => {
+  // The default budget of 4000 tokens holds all 50 messages.
+  const ctx = useApp(backend);
+
+  // Regression: concurrent appends lost a message (the original read the whole window, appended and wrote it back).
+  it('keeps all of 50 concurrent appends to one session, each exactly once', async () => {
+    const id = (await ctx.app.inject({ method: 'POST', url: '/api/v1/sessions', headers: asAlice, payload: { agent_id: 'a' } })).json().session_id;
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        ctx.app.inject({ method: 'POST', url: `/api/v1/sessions/${id}/messages`, headers: asAlice, payload: { role: 'user', content: `message ${i}` } }),
+      ),
+    );
+    expect(responses.map((r) => r.statusCode)).toEqual(Array(50).fill(201));
+    expect(responses.flatMap((r) => r.json().evicted)).toEqual([]);
+    const window = (await ctx.app.inject({ method: 'GET', url: `/api/v1/sessions/${id}/messages`, headers: asAlice })).json();
+    expect(window.messages).toHaveLength(50);
+    expect(window.messages.map((m: { content: string }) => m.content).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `message ${i}`).sort());
+    expect(window.messages.map((m: { id: string }) => m.id).sort()).toEqual(responses.map((r) => r.json().message.id).sort());
+    expect(window.token_usage.used).toBe(window.messages.reduce((n: number, m: { tokens: number }) => n + m.tokens, 0));
+  });
+});
+
+describe('short-term memory routes when Redis is down', () => {
+  const ctx = useApp('redis', { redisCommandTimeoutMs: 300 });
+
+  it('answers 503, never an empty window', async () => {
+    const id = (await ctx.app.inject({ method: 'POST', url: '/api/v1/sessions', headers: asAlice, payload: { agent_id: 'a' } })).json().session_id;
+    await ctx.server!.kill();
+    try {
+      const read = await ctx.app.inject({ method: 'GET', url: `/api/v1/sessions/${id}/messages`, headers: asAlice });
+      expect(read.statusCode).toBe(503);
+      const write = await ctx.app.inject({ method: 'POST', url: `/api/v1/sessions/${id}/messages`, headers: asAlice, payload: { role: 'user', content: 'x' } });
+      expect(write.statusCode).toBe(503);
+      expect(write.json().error.code).toBe('SERVICE_UNAVAILABLE');
+    } finally {
+      await ctx.server!.start();
+    }
+  });
+});
