@@ -7,6 +7,7 @@
 -- ARGV[3]  cost of this check (a whole number from 1 to limit)
 -- Returns {allowed 0|1, remaining, used_us, retry_after_us}: `used_us` is how far the TAT is ahead of now after
 -- the check (the time until the bucket is full again), `retry_after_us` is 0 when allowed.
+-- TIME before a write is safe: since Redis 5 a script replicates its effects (the SET with its value), not its source.
 local clock = redis.call('TIME')
 local now = clock[1] * 1000000 + clock[2]
 local interval = tonumber(ARGV[1])
