@@ -118,22 +118,22 @@ export function quantile(values: number[], q: number): number {
 }
 
 /**
- * Runs `operation` from `concurrency` callers, each awaiting its previous call before the next, for `durationMs`,
- * and returns completed calls per second. Each call gets its caller number and a running counter, so contenders can
- * spread work over keys the same way.
+ * Runs `operation` from `concurrency` callers, each awaiting its previous call before the next, for `durationMs`
+ * (or until `count` calls have started, when given), and returns completed calls per second. Each call gets its
+ * caller number and a call number (0, 1, 2, … across all callers), so contenders can spread work over keys alike.
  */
 export async function throughput(
   operation: (caller: number, n: number) => Promise<unknown>,
-  options: { concurrency: number; durationMs: number },
+  options: { concurrency: number; durationMs?: number; count?: number },
 ): Promise<number> {
   const started = performance.now();
-  const deadline = started + options.durationMs;
+  const deadline = started + (options.durationMs ?? Number.POSITIVE_INFINITY);
+  const count = options.count ?? Number.POSITIVE_INFINITY;
+  let next = 0;
   let completed = 0;
   const callers = Array.from({ length: options.concurrency }, async (_, caller) => {
-    let n = caller;
-    while (performance.now() < deadline) {
-      await operation(caller, n);
-      n += options.concurrency;
+    while (next < count && performance.now() < deadline) {
+      await operation(caller, next++);
       completed++;
     }
   });

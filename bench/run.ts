@@ -8,12 +8,15 @@ import { createClient } from 'redis';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { batchesCase } from './cases/batches.js';
 import { cacheJsonCase } from './cases/cache-json.js';
+import { clientShapeCase } from './cases/client-shape.js';
+import { memoryCase } from './cases/memory.js';
 import { patternDeleteCase } from './cases/pattern-delete.js';
+import { rateLimitCase } from './cases/rate-limit.js';
 import type { BenchCase, BenchContext } from './context.js';
 import type { CaseResult } from './harness.js';
 import { describeMachine, jsonLine, markdownCase, markdownDocument } from './report.js';
 
-const CASES: BenchCase[] = [cacheJsonCase, batchesCase, patternDeleteCase];
+const CASES: BenchCase[] = [cacheJsonCase, clientShapeCase, batchesCase, patternDeleteCase, rateLimitCase, memoryCase];
 
 interface Args {
   quick: boolean;

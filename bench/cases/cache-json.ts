@@ -1,9 +1,10 @@
 import { createKeyv } from '@keyv/redis';
 import { createCache } from 'cache-manager';
 import { createClient } from 'redis';
-import { createRemembr, RedisStore } from '../../src/index.js';
+import { CacheService, createRemembr, RedisStore } from '../../src/index.js';
 import type { BenchCase, BenchContext } from '../context.js';
 import { sampleValue } from '../context.js';
+import { multiplexedStore, WHAT_IF } from '../what-if.js';
 import { compare, formatRatio, throughput, type CaseResult, type Contender, type Metric, type Row, type Target } from '../harness.js';
 
 const CONCURRENCY = 64;
@@ -31,6 +32,8 @@ export const cacheJsonCase: BenchCase = {
     await single.connect();
     const keyv = createKeyv(context.redisUrl);
     const cacheManager = createCache({ stores: [createKeyv(context.redisUrl)] });
+    const whatIfStore = await multiplexedStore(context.redisUrl);
+    const whatIf = new CacheService(whatIfStore);
 
     const keyOf = (space: string, n: number) => `remembr:bench:${space}:${n % KEYS}`;
     const ttl = { expiration: { type: 'EX', value: TTL_SECONDS } } as const;
@@ -40,6 +43,7 @@ export const cacheJsonCase: BenchCase = {
       single: (n: number) => single.set(keyOf('single', n), JSON.stringify(value), ttl),
       keyv: (n: number) => keyv.set(keyOf('keyv', n), value, TTL_SECONDS * 1000),
       cacheManager: (n: number) => cacheManager.set(keyOf('cm', n), value, TTL_SECONDS * 1000),
+      whatIf: (n: number) => whatIf.set(keyOf('whatif', n), value, TTL_SECONDS),
     };
     const readers = {
       remembr: (n: number) => remembr.cache.get(keyOf('remembr', n)),
@@ -47,6 +51,7 @@ export const cacheJsonCase: BenchCase = {
       single: async (n: number) => parseOrNull(await single.get(keyOf('single', n))),
       keyv: (n: number) => keyv.get(keyOf('keyv', n)),
       cacheManager: (n: number) => cacheManager.get(keyOf('cm', n)),
+      whatIf: (n: number) => whatIf.get(keyOf('whatif', n)),
     };
     const names = {
       remembr: 'Remembr CacheService (pool)',
@@ -54,6 +59,7 @@ export const cacheJsonCase: BenchCase = {
       single: 'node-redis single client, raw',
       keyv: 'Keyv + @keyv/redis',
       cacheManager: 'cache-manager 7 (Keyv Redis store)',
+      whatIf: `Remembr CacheService ${WHAT_IF}`,
     };
 
     // Every reader must find a value, or "get" would measure misses.
@@ -106,6 +112,7 @@ export const cacheJsonCase: BenchCase = {
       await keyv.disconnect();
       await cacheManager.disconnect();
       await single.close();
+      await whatIfStore.close();
       await remembr.close();
     }
   },
