@@ -52,6 +52,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Ids in paths may be up to 128 characters (assertId); Fastify would answer 414 past 100 before our schema
     // could say which parameter is wrong.
     routerOptions: { maxParamLength: 256 },
+    // Errors the router raises before any route runs (a malformed URL, an over-long parameter) get the same envelope.
+    frameworkErrors: (err, request, reply) => sendError(request, reply, err, production),
     // Reuse a caller's request id when it is a plain token, so one id follows a call across services.
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
