@@ -25,6 +25,7 @@ describe('loadConfig defaults', () => {
       port: 8000,
       host: '127.0.0.1',
       redisMaxConnections: 20,
+      redisConnections: 2,
       redisCommandTimeoutMs: 1000,
       redisConnectTimeoutMs: 2000,
       redisTlsCaFile: undefined,
@@ -55,6 +56,7 @@ describe('loadConfig defaults', () => {
       PORT: '9000',
       HOST: '0.0.0.0',
       REDIS_MAX_CONNECTIONS: '5',
+      REDIS_CONNECTIONS: '3',
       REDIS_COMMAND_TIMEOUT_MS: '250',
       REDIS_CONNECT_TIMEOUT_MS: '500',
       REDIS_TLS_CA_FILE: '/etc/ssl/ca.pem',
@@ -74,6 +76,7 @@ describe('loadConfig defaults', () => {
       port: 9000,
       host: '0.0.0.0',
       redisMaxConnections: 5,
+      redisConnections: 3,
       redisCommandTimeoutMs: 250,
       redisConnectTimeoutMs: 500,
       redisTlsCaFile: '/etc/ssl/ca.pem',
@@ -98,6 +101,11 @@ describe('loadConfig defaults', () => {
 });
 
 describe('loadConfig refuses bad values, naming the variable', () => {
+  it('keeps REDIS_CONNECTIONS within REDIS_MAX_CONNECTIONS', () => {
+    expect(() => loadConfig({ REDIS_MAX_CONNECTIONS: '2', REDIS_CONNECTIONS: '3' })).toThrow(/REDIS_CONNECTIONS \(3\) cannot exceed REDIS_MAX_CONNECTIONS \(2\)/);
+    expect(loadConfig({ REDIS_MAX_CONNECTIONS: '1' }).redisConnections).toBe(1);
+  });
+
   it.each([
     ['ENVIRONMENT', 'prod', /ENVIRONMENT must be one of local, staging, production \(got "prod"\)/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],

@@ -19,8 +19,13 @@ export interface Config {
   port: number;
   /** @default '127.0.0.1' */
   host: string;
-  /** Upper bound of Redis connections in the pool. @default 20 */
+  /** Upper bound of Redis connections this process may open. @default 20 */
   redisMaxConnections: number;
+  /**
+   * Connections the store opens (at most `redisMaxConnections`). Each one pipelines every concurrent command, so a
+   * couple carry a heavy load. @default 2
+   */
+  redisConnections: number;
   /** How long one Redis command may take before it fails (no offline queueing either). @default 1000 */
   redisCommandTimeoutMs: number;
   /** How long a connection attempt may take. @default 2000 */
@@ -51,6 +56,7 @@ export const DEFAULTS = {
   port: 8000,
   host: '127.0.0.1',
   redisMaxConnections: 20,
+  redisConnections: 2,
   redisCommandTimeoutMs: 1000,
   redisConnectTimeoutMs: 2000,
   redisTlsInsecure: false,
@@ -111,6 +117,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (apiKeys.length === 0 && environment === 'production') {
     problems.push('REMEMBR_API_KEYS is required in production ("user:key,user2:key2")');
   }
+  const redisMaxConnections = integer('REDIS_MAX_CONNECTIONS', DEFAULTS.redisMaxConnections, 1, 1000);
+  const redisConnections = integer('REDIS_CONNECTIONS', Math.min(DEFAULTS.redisConnections, redisMaxConnections), 1, 1000);
+  if (redisConnections > redisMaxConnections) {
+    problems.push(`REDIS_CONNECTIONS (${redisConnections}) cannot exceed REDIS_MAX_CONNECTIONS (${redisMaxConnections})`);
+  }
   const redisTlsInsecure = flag('REDIS_TLS_INSECURE', DEFAULTS.redisTlsInsecure);
   if (redisTlsInsecure && environment === 'production') {
     problems.push('REDIS_TLS_INSECURE cannot be set in production');
@@ -122,7 +133,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, DEFAULTS.logLevel),
     port: integer('PORT', DEFAULTS.port, 0, 65535),
     host: text('HOST') ?? DEFAULTS.host,
-    redisMaxConnections: integer('REDIS_MAX_CONNECTIONS', DEFAULTS.redisMaxConnections, 1, 1000),
+    redisMaxConnections,
+    redisConnections,
     redisCommandTimeoutMs: integer('REDIS_COMMAND_TIMEOUT_MS', DEFAULTS.redisCommandTimeoutMs, 10, 60_000),
     redisConnectTimeoutMs: integer('REDIS_CONNECT_TIMEOUT_MS', DEFAULTS.redisConnectTimeoutMs, 10, 60_000),
     redisTlsCaFile: text('REDIS_TLS_CA_FILE'),

@@ -56,7 +56,7 @@ export { defineScript } from './store/script.js';
 export { MemoryStore } from './store/memory-store.js';
 export { MemoryDb } from './store/memory-db.js';
 export { RedisStore } from './store/redis-store.js';
-export type { RedisStoreOptions, RedisPool } from './store/redis-store.js';
+export type { RedisStoreOptions, RedisConnection } from './store/redis-store.js';
 export { createStore } from './store/create-store.js';
 
 export { createLogger, silentLogger } from './observability/logger.js';

@@ -6,7 +6,7 @@ import { RedisStore } from './redis-store.js';
 
 type StoreConfig = Pick<
   Config,
-  'redisUrl' | 'redisMaxConnections' | 'redisCommandTimeoutMs' | 'redisConnectTimeoutMs' | 'redisTlsCaFile' | 'redisTlsInsecure'
+  'redisUrl' | 'redisConnections' | 'redisCommandTimeoutMs' | 'redisConnectTimeoutMs' | 'redisTlsCaFile' | 'redisTlsInsecure'
 >;
 
 /**
@@ -17,7 +17,7 @@ export async function createStore(config: StoreConfig, logger: Logger): Promise<
   if (!config.redisUrl) return new MemoryStore();
   const store = new RedisStore({
     url: config.redisUrl,
-    maxConnections: config.redisMaxConnections,
+    connections: config.redisConnections,
     commandTimeoutMs: config.redisCommandTimeoutMs,
     connectTimeoutMs: config.redisConnectTimeoutMs,
     tlsCaFile: config.redisTlsCaFile,

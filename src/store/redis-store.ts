@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createClientPool, ErrorReply, type RedisClientPoolType } from 'redis';
+import { createClient, ErrorReply, type RedisClientType } from 'redis';
 import type { Logger } from 'pino';
 import { describeRedisUrl } from '../config.js';
 import { StoreUnavailableError } from '../errors.js';
@@ -7,8 +7,8 @@ import type { Reply, Script, Store } from './port.js';
 
 export interface RedisStoreOptions {
   url: string;
-  /** Upper bound of connections in the pool. */
-  maxConnections: number;
+  /** How many connections to open; each one multiplexes (pipelines) every command given to it. */
+  connections: number;
   /** A command that takes longer fails with StoreUnavailableError. */
   commandTimeoutMs: number;
   connectTimeoutMs: number;
@@ -19,21 +19,28 @@ export interface RedisStoreOptions {
   logger: Logger;
 }
 
-export type RedisPool = RedisClientPoolType;
+export type RedisConnection = RedisClientType;
 
 /** Redis answers these while it cannot take a command; anything else in an error reply is a bug of ours. */
 const OUTAGE_REPLIES = /^(OOM|LOADING|BUSY|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|MISCONF|NOREPLICAS)\b/;
 
 /**
- * The Redis adapter: a bounded pool of node-redis connections that fails fast. Commands are never queued while
- * Redis is away (`disableOfflineQueue`) and each has a timeout, so an outage answers within
- * `commandTimeoutMs`; the connections reconnect in the background and the same instance works again once
- * Redis returns.
+ * The Redis adapter: a fixed set of node-redis connections that fails fast.
+ *
+ * Why not a classic pool (one command per connection at a time, like redis-py's)? In Node every connection
+ * pipelines: commands from any number of concurrent callers share one socket write and one read, so a couple of
+ * connections carry what twenty exclusive ones would, several times faster (see BENCHMARKS.md, "client shape").
+ * Remembr never blocks a connection (no BLPOP, no WATCH), so there is nothing to hold one for. Calls are spread
+ * over the connections round-robin.
+ *
+ * Commands are never queued while Redis is away (`disableOfflineQueue`), and every call has a deadline, so an
+ * outage answers within `commandTimeoutMs`; the connections reconnect in the background and the same instance
+ * works again once Redis returns.
  */
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
-  /** The node-redis pool, for direct access to commands Remembr does not wrap. */
-  readonly client: RedisPool;
+  readonly #connections: RedisConnection[];
+  #next = 0;
   readonly #logger: Logger;
   readonly #where: string;
   readonly #commandTimeoutMs: number;
@@ -47,11 +54,12 @@ export class RedisStore implements Store {
     this.#where = describeRedisUrl(options.url);
     this.#commandTimeoutMs = options.commandTimeoutMs;
     const secure = options.url.startsWith('rediss:');
-    this.client = createClientPool(
-      {
+    const connect = () =>
+      createClient({
         url: options.url,
         disableOfflineQueue: true,
-        commandOptions: { timeout: options.commandTimeoutMs },
+        // Remembr bounds every call itself (#call), which also covers a command already on the wire.
+        commandOptions: { timeout: 0 },
         socket: {
           connectTimeout: options.connectTimeoutMs,
           // Quick first retries so a blip heals fast, then once a second while Redis stays away.
@@ -64,17 +72,24 @@ export class RedisStore implements Store {
               }
             : {}),
         },
-      },
-      {
-        minimum: 1,
-        maximum: options.maxConnections,
-        // A task waiting for a free connection obeys the same bound as a command.
-        acquireTimeout: options.commandTimeoutMs,
-      },
-    ) as unknown as RedisPool;
-    // node-redis reports every failed reconnect here. The pool forwards only 'error' from its connections (no
-    // 'connect' or 'ready'), so the recovery is noticed by the first command that succeeds again (see #call).
-    this.client.on('error', (err: Error) => this.#markDown(err));
+      }) as unknown as RedisConnection;
+    this.#connections = Array.from({ length: Math.max(1, options.connections) }, connect);
+    for (const connection of this.#connections) {
+      // node-redis reports every failed reconnect here; #markDown logs once per outage.
+      connection.on('error', (err: Error) => this.#markDown(err));
+      connection.on('ready', () => this.#markUp());
+    }
+  }
+
+  /** One of the connections, for direct access to commands Remembr does not wrap. */
+  get client(): RedisConnection {
+    return this.#pick();
+  }
+
+  #pick(): RedisConnection {
+    const connection = this.#connections[this.#next]!;
+    this.#next = (this.#next + 1) % this.#connections.length;
+    return connection;
   }
 
   #markDown(err: unknown): void {
@@ -89,13 +104,13 @@ export class RedisStore implements Store {
 
   /**
    * Starts connecting and waits at most `waitMs` for it. Never rejects: a Redis that is down at start leaves the
-   * store degraded (commands fail fast) while the pool keeps trying in the background.
+   * store degraded (commands fail fast) while the connections keep trying in the background.
    */
   async connect(waitMs: number): Promise<boolean> {
-    this.#connecting ??= this.client.connect().then(
+    this.#connecting ??= Promise.all(this.#connections.map((connection) => connection.connect())).then(
       () => this.#markUp(),
       (err: unknown) => {
-        // Closing a pool that never connected aborts its connection attempt: that is no failure worth a warning.
+        // Closing a connection that never connected aborts its connection attempt: that is no failure worth a warning.
         if (!this.#closing) this.#logger.warn({ redis: this.#where, err: safeMessage(err) }, 'Redis connection failed');
       },
     );
@@ -113,49 +128,49 @@ export class RedisStore implements Store {
   }
 
   get(key: string): Promise<string | null> {
-    return this.#call(() => this.client.get(key));
+    return this.#call((redis) => redis.get(key));
   }
 
   async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
-    await this.#call(() =>
-      ttlSeconds === undefined ? this.client.set(key, value) : this.client.set(key, value, { expiration: { type: 'EX', value: ttlSeconds } }),
+    await this.#call((redis) =>
+      ttlSeconds === undefined ? redis.set(key, value) : redis.set(key, value, { expiration: { type: 'EX', value: ttlSeconds } }),
     );
   }
 
   delete(keys: string[]): Promise<number> {
     if (keys.length === 0) return Promise.resolve(0);
-    return this.#call(() => this.client.unlink(keys));
+    return this.#call((redis) => redis.unlink(keys));
   }
 
   async exists(key: string): Promise<boolean> {
-    return (await this.#call(() => this.client.exists(key))) === 1;
+    return (await this.#call((redis) => redis.exists(key))) === 1;
   }
 
   async expire(key: string, ttlSeconds: number): Promise<boolean> {
-    return (await this.#call(() => this.client.expire(key, ttlSeconds))) === 1;
+    return (await this.#call((redis) => redis.expire(key, ttlSeconds))) === 1;
   }
 
   ttl(key: string): Promise<number> {
-    return this.#call(() => this.client.ttl(key));
+    return this.#call((redis) => redis.ttl(key));
   }
 
   incrBy(key: string, amount: number): Promise<number> {
-    return this.#call(() => this.client.incrBy(key, amount));
+    return this.#call((redis) => redis.incrBy(key, amount));
   }
 
   getDel(key: string): Promise<string | null> {
-    return this.#call(() => this.client.getDel(key));
+    return this.#call((redis) => redis.getDel(key));
   }
 
   async setMany(entries: ReadonlyArray<readonly [string, string]>, ttlSeconds?: number): Promise<void> {
     if (entries.length === 0) return;
     if (ttlSeconds === undefined) {
-      await this.#call(() => this.client.mSet(entries.map(([key, value]) => [key, value] as [string, string])));
+      await this.#call((redis) => redis.mSet(entries.map(([key, value]) => [key, value] as [string, string])));
       return;
     }
     // MULTI/EXEC: every value and its TTL land together, so no key is ever left without its expiry.
-    await this.#call(() => {
-      const multi = this.client.multi();
+    await this.#call((redis) => {
+      const multi = redis.multi();
       for (const [key, value] of entries) multi.addCommand(['SET', key, value, 'EX', String(ttlSeconds)]);
       return multi.exec();
     });
@@ -163,13 +178,13 @@ export class RedisStore implements Store {
 
   getMany(keys: string[]): Promise<Array<string | null>> {
     if (keys.length === 0) return Promise.resolve([]);
-    return this.#call(() => this.client.mGet(keys));
+    return this.#call((redis) => redis.mGet(keys));
   }
 
   async *scan(pattern: string, batchSize: number): AsyncIterable<string[]> {
     let cursor = '0';
     do {
-      const reply = await this.#call(() => this.client.scan(cursor, { MATCH: pattern, COUNT: batchSize }));
+      const reply = await this.#call((redis) => redis.scan(cursor, { MATCH: pattern, COUNT: batchSize }));
       cursor = String(reply.cursor);
       if (reply.keys.length > 0) yield reply.keys.map(String);
     } while (cursor !== '0');
@@ -177,13 +192,13 @@ export class RedisStore implements Store {
 
   async run(script: Script, keys: string[], args: Array<string | number>): Promise<Reply> {
     const tail = [String(keys.length), ...keys, ...args.map(String)];
-    return this.#call(async () => {
+    return this.#call(async (redis) => {
       try {
-        return (await this.client.sendCommand(['EVALSHA', script.sha, ...tail])) as unknown as Reply;
+        return (await redis.sendCommand(['EVALSHA', script.sha, ...tail])) as unknown as Reply;
       } catch (err) {
         // After a restart, failover or SCRIPT FLUSH the server forgot the script: send the source once.
         if (err instanceof ErrorReply && err.message.startsWith('NOSCRIPT')) {
-          return (await this.client.sendCommand(['EVAL', script.lua, ...tail])) as unknown as Reply;
+          return (await redis.sendCommand(['EVAL', script.lua, ...tail])) as unknown as Reply;
         }
         throw err;
       }
@@ -191,26 +206,30 @@ export class RedisStore implements Store {
   }
 
   async ping(): Promise<void> {
-    await this.#call(() => this.client.ping());
+    await this.#call((redis) => redis.ping());
   }
 
   /**
-   * Closes gracefully (in-flight commands finish), but never waits longer than one command timeout: a pool whose
-   * Redis never answered still holds a connection attempt that would otherwise keep close() pending for ever.
+   * Closes gracefully (in-flight commands finish), but never waits longer than one command timeout: a connection
+   * whose Redis never answered still holds a connection attempt that would otherwise keep close() pending for ever.
    */
   async close(): Promise<void> {
     this.#closing = true;
-    let timer: NodeJS.Timeout | undefined;
-    const gracefully = this.client.close().then(
-      () => true,
-      () => false,
+    await Promise.all(
+      this.#connections.map(async (connection) => {
+        let timer: NodeJS.Timeout | undefined;
+        const gracefully = connection.close().then(
+          () => true,
+          () => false,
+        );
+        const timedOut = new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), this.#commandTimeoutMs);
+        });
+        const closed = await Promise.race([gracefully, timedOut]);
+        clearTimeout(timer);
+        if (!closed) connection.destroy();
+      }),
     );
-    const timedOut = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), this.#commandTimeoutMs);
-    });
-    const closed = await Promise.race([gracefully, timedOut]);
-    clearTimeout(timer);
-    if (!closed) this.client.destroy();
   }
 
   /**
@@ -219,12 +238,12 @@ export class RedisStore implements Store {
    * packets without a reset) would wait for ever. The deadline answers the caller; the command itself stays on
    * its connection until Redis replies or the connection dies, so a write that timed out may still land.
    */
-  async #call<T>(command: () => Promise<T>): Promise<T> {
+  async #call<T>(command: (redis: RedisConnection) => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${this.#commandTimeoutMs} ms`)), this.#commandTimeoutMs);
     });
-    const pending = command();
+    const pending = command(this.#pick());
     // After the deadline nobody waits for this promise; its late failure must not surface as unhandled.
     pending.catch(() => {});
     let result: T;

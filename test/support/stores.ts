@@ -15,7 +15,7 @@ export type Backend = (typeof backends)[number];
 export function openRedisStore(url: string, overrides: Partial<ConstructorParameters<typeof RedisStore>[0]> = {}): RedisStore {
   return new RedisStore({
     url,
-    maxConnections: 20,
+    connections: 2,
     commandTimeoutMs: 1000,
     connectTimeoutMs: 1000,
     logger: captureLogger(),
