@@ -133,9 +133,10 @@ describe.each(backends)('SessionStore on %s', (backend) => {
     const a1 = await sessions().create(alice, { agentId: 'one' });
     const a2 = await sessions().create(alice, { agentId: 'two', metadata: { k: 'v' } });
     await sessions().create(bob, { agentId: 'three' });
-    const short = await sessions({ ttlSeconds: 1 }).create(alice, { agentId: 'short' });
+    // Two seconds, so a busy machine still lists it before it expires.
+    const short = await sessions({ ttlSeconds: 2 }).create(alice, { agentId: 'short' });
     expect((await sessions().list(alice)).map((s) => s.sessionId).sort()).toEqual([a1.sessionId, a2.sessionId, short.sessionId].sort());
-    await sleep(1150);
+    await sleep(2150);
     const listed = await sessions().list(alice);
     expect(listed.map((s) => s.sessionId).sort()).toEqual([a1.sessionId, a2.sessionId].sort());
     expect(listed.find((s) => s.sessionId === a2.sessionId)).toEqual({ ...a2, expiresIn: expect.any(Number) });
@@ -173,10 +174,10 @@ describe.each(backends)('SessionStore on %s', (backend) => {
   it('deleteAll also clears the checkpoints an expired session left behind', async () => {
     const alice = newUser('alice');
     const memory = new ShortTermMemory(ctx.store);
-    const created = await sessions({ ttlSeconds: 1 }).create(alice, { agentId: 'a' });
+    const created = await sessions({ ttlSeconds: 2 }).create(alice, { agentId: 'a' });
     await memory.append(alice, created.sessionId, { role: 'user', content: 'hi' });
-    await memory.checkpoint(alice, created.sessionId);
-    await sleep(1150);
+    expect(await memory.checkpoint(alice, created.sessionId)).not.toBeNull();
+    await sleep(2150);
     const keys = sessionKeys(alice, created.sessionId);
     expect(await existing(ctx.store, [keys.session, keys.checkpoints, keys.snapshots])).toEqual([keys.checkpoints, keys.snapshots]);
     // It was not live, so it is not counted, but nothing of it stays.
