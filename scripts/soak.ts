@@ -37,7 +37,7 @@ export async function runSoak(options: { seconds: number; connections: number })
   const service = await startService({
     REDIS_URL: redis.url,
     REMEMBR_API_KEYS: `alice:${KEYS[0]},bob:${KEYS[1]}`,
-    RATE_LIMIT_PER_MINUTE: '100000000',
+    RATE_LIMIT_PER_MINUTE: '1000000',
     LOG_LEVEL: 'warn',
   });
   try {
