@@ -34,7 +34,7 @@ describe('README examples', () => {
   afterAll(async () => server?.stop());
 
   it('has examples to run', () => {
-    expect(examples.length).toBeGreaterThanOrEqual(2);
+    expect(examples.length).toBeGreaterThanOrEqual(5);
   });
 
   it.each(examples.map((e) => [e.name, e] as const))('%s runs', async (name, example) => {
