@@ -5,12 +5,14 @@
  */
 export const ALICE_KEY = 'alice-test-key-0123456789abcdef';
 export const BOB_KEY = 'bob-test-key-fedcba9876543210';
+export const CAROL_KEY = 'carol-test-key-5a5a5a5a5a5a5a5a';
 export const REDIS_PASSWORD = 'redis-test-pass-5up3r-s3cr3t';
 export const REDIS_ACL_PASSWORD = 'acl-user-pass-0f7c1e2d9b';
 
 export const TEST_SECRETS: readonly string[] = [
   ALICE_KEY,
   BOB_KEY,
+  CAROL_KEY,
   REDIS_PASSWORD,
   REDIS_ACL_PASSWORD,
   'alice-resilience-key-000000001',
