@@ -86,25 +86,43 @@ export function authFailureGuard(remembr: Remembr): AuthFailureGuard {
     logger: remembr.logger,
     metrics: remembr.metrics,
   });
-  const tooMany = (decision: RateLimitDecision) =>
+  /**
+   * Addresses held back, and until when. The count lives in the store (shared by every instance); this copy lets
+   * the screen answer without a store round trip on every request. An instance that has not seen the address fail
+   * yet learns it at the next failure, which the store counts as over the limit.
+   */
+  const heldBack = new Map<string, number>();
+  const tooMany = (retryAfterSeconds: number) =>
     new HttpError(
       429,
       'RATE_LIMIT_EXCEEDED',
-      `Too many failed authentication attempts from this address; retry in ${decision.retryAfterSeconds} s`,
-      { retry_after_seconds: decision.retryAfterSeconds },
-      { 'retry-after': String(decision.retryAfterSeconds) },
+      `Too many failed authentication attempts from this address; retry in ${retryAfterSeconds} s`,
+      { retry_after_seconds: retryAfterSeconds },
+      { 'retry-after': String(retryAfterSeconds) },
     );
   return {
     limiter,
     screen: async (request) => {
-      const decision = await limiter.peek(bucketIdentity(`ip:${request.ip}`));
-      if (decision.allowed) return;
-      throw decision.reason === 'store_unavailable' ? limiterUnavailable(decision) : tooMany(decision);
+      const until = heldBack.get(request.ip);
+      if (until === undefined) return;
+      const leftMs = until - Date.now();
+      if (leftMs <= 0) heldBack.delete(request.ip);
+      else throw tooMany(Math.ceil(leftMs / 1000));
     },
     recordFailure: async (request) => {
       const decision = await limiter.check(bucketIdentity(`ip:${request.ip}`));
-      // Unable to count (store down, failing open): the failure is still a plain 401.
-      if (decision.reason === 'limit_exceeded') throw tooMany(decision);
+      if (decision.reason === 'store_unavailable') {
+        // Unable to count: failing open the failure is a plain 401; failing closed no guess is judged at all.
+        if (decision.allowed) return;
+        throw limiterUnavailable(decision);
+      }
+      if (decision.reason !== 'limit_exceeded') return;
+      if (heldBack.size >= 10_000) {
+        const now = Date.now();
+        for (const [ip, until] of heldBack) if (until <= now) heldBack.delete(ip);
+      }
+      heldBack.set(request.ip, Date.now() + (decision.retryAfterMs ?? 1000));
+      throw tooMany(decision.retryAfterSeconds ?? 1);
     },
   };
 }
