@@ -6,6 +6,7 @@
 export type Labels = Record<string, string>;
 
 const BUCKETS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
+const MAX_REMEMBERED_LABEL_SETS = 10_000;
 
 interface Histogram {
   buckets: number[];
@@ -18,28 +19,49 @@ export class Metrics {
   readonly #histograms = new Map<string, Map<string, Histogram>>();
   readonly #help = new Map<string, string>();
 
+  /**
+   * Label text by the labels as a caller passes them (keys in its order, each part length-prefixed so no two label
+   * sets share a key), so the sorting and escaping of `labelText` run once per series instead of on every call of
+   * a hot path.
+   */
+  readonly #labelIds = new Map<string, string>();
+
   /** Adds to a counter; the first call names its help text. */
   increment(name: string, labels: Labels = {}, by = 1, help?: string): void {
     if (help && !this.#help.has(name)) this.#help.set(name, help);
-    const series = this.#counters.get(name) ?? new Map<string, number>();
-    this.#counters.set(name, series);
-    const id = labelText(labels);
+    let series = this.#counters.get(name);
+    if (!series) this.#counters.set(name, (series = new Map<string, number>()));
+    const id = this.#labelId(labels);
     series.set(id, (series.get(id) ?? 0) + by);
   }
 
   /** Records one duration in milliseconds. */
   observe(name: string, labels: Labels, ms: number, help?: string): void {
     if (help && !this.#help.has(name)) this.#help.set(name, help);
-    const series = this.#histograms.get(name) ?? new Map<string, Histogram>();
-    this.#histograms.set(name, series);
-    const id = labelText(labels);
+    let series = this.#histograms.get(name);
+    if (!series) this.#histograms.set(name, (series = new Map<string, Histogram>()));
+    const id = this.#labelId(labels);
     let h = series.get(id);
     if (!h) series.set(id, (h = { buckets: BUCKETS_MS.map(() => 0), sum: 0, count: 0 }));
     h.sum += ms;
     h.count++;
-    BUCKETS_MS.forEach((bound, i) => {
-      if (ms <= bound) h.buckets[i]!++;
-    });
+    for (let i = BUCKETS_MS.length - 1; i >= 0 && ms <= BUCKETS_MS[i]!; i--) h.buckets[i]!++;
+  }
+
+  #labelId(labels: Labels): string {
+    let given = '';
+    for (const key of Object.keys(labels)) {
+      const value = String(labels[key]);
+      given += `${key.length}:${key}${value.length}:${value}`;
+    }
+    let id = this.#labelIds.get(given);
+    if (id === undefined) {
+      id = labelText(labels);
+      // Label values come from a small set by design; the bound only keeps a mistake from growing memory for good.
+      if (this.#labelIds.size >= MAX_REMEMBERED_LABEL_SETS) this.#labelIds.clear();
+      this.#labelIds.set(given, id);
+    }
+    return id;
   }
 
   /** The current value of a counter series (0 when never counted). */
