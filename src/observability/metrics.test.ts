@@ -25,6 +25,13 @@ describe('Metrics', () => {
     expect(metrics.value('x_total', { a: '1', b: 'c' })).toBe(1);
   });
 
+  // Regression: a newline in a label value was written as a backslash before a real line break, splitting the line.
+  it('escapes quotes, backslashes and newlines in label values as the exposition format wants', () => {
+    const metrics = new Metrics();
+    metrics.increment('x_total', { route: 'a"b\\c\nd' });
+    expect(metrics.render()).toContain('x_total{route="a\\"b\\\\c\\nd"} 1');
+  });
+
   it('puts an observation in every bucket at or above it, and counts and sums them', () => {
     const metrics = new Metrics();
     metrics.observe('latency_ms', { route: '/r' }, 3, 'Latency');

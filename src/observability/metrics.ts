@@ -95,6 +95,11 @@ export class Metrics {
 function labelText(labels: Labels): string {
   return Object.keys(labels)
     .sort()
-    .map((key) => `${key}="${String(labels[key]).replace(/["\\\n]/g, '\\$&')}"`)
+    .map((key) => `${key}="${escapeLabelValue(String(labels[key]))}"`)
     .join(',');
+}
+
+/** The exposition format's escapes: a backslash, a double quote and a line feed, as `\\`, `\"` and `\n`. */
+function escapeLabelValue(value: string): string {
+  return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
 }
