@@ -9,6 +9,7 @@ import { startRedisServer } from '../test/support/redis-server.js';
 import { batchesCase } from './cases/batches.js';
 import { cacheJsonCase } from './cases/cache-json.js';
 import { clientShapeCase } from './cases/client-shape.js';
+import { httpCase } from './cases/http.js';
 import { memoryCase } from './cases/memory.js';
 import { patternDeleteCase } from './cases/pattern-delete.js';
 import { rateLimitCase } from './cases/rate-limit.js';
@@ -16,7 +17,7 @@ import type { BenchCase, BenchContext } from './context.js';
 import type { CaseResult } from './harness.js';
 import { describeMachine, jsonLine, markdownCase, markdownDocument } from './report.js';
 
-const CASES: BenchCase[] = [cacheJsonCase, clientShapeCase, batchesCase, patternDeleteCase, rateLimitCase, memoryCase];
+const CASES: BenchCase[] = [cacheJsonCase, clientShapeCase, batchesCase, patternDeleteCase, rateLimitCase, memoryCase, httpCase];
 
 interface Args {
   quick: boolean;

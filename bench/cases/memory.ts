@@ -1,8 +1,7 @@
 import { createClient } from 'redis';
-import { createRemembr, SessionStore, ShortTermMemory } from '../../src/index.js';
+import { createRemembr, ShortTermMemory, type SessionStore } from '../../src/index.js';
 import type { BenchCase, BenchContext } from '../context.js';
 import { compare, formatRatio, throughput, type CaseResult, type Contender, type Metric } from '../harness.js';
-import { multiplexedStore } from '../what-if.js';
 
 const CONCURRENCY = 64;
 const SPREAD_SESSIONS = 1000;
@@ -34,8 +33,6 @@ export const memoryCase: BenchCase = {
     const remembr = await createRemembr({ redisUrl: context.redisUrl });
     const admin = createClient({ url: context.redisUrl });
     await admin.connect();
-    // Prefilling 1,000-message windows is setup, not measurement: it goes through the same component on a faster client.
-    const fillStore = await multiplexedStore(context.redisUrl);
     try {
       const userId = 'bench-user';
       const newSessions = async (sessions: SessionStore, count: number) => {
@@ -73,13 +70,11 @@ export const memoryCase: BenchCase = {
 
       // --- cost of an append as the window grows, nothing evicted
       const bigMemory = new ShortTermMemory(remembr.store, { maxTokens: HUGE_BUDGET });
-      const fillMemory = new ShortTermMemory(fillStore, { maxTokens: HUGE_BUDGET });
-      const fillSessions = new SessionStore(fillStore);
       const sessionsPerSize = context.quick ? 16 : CONCURRENCY;
       const windows = new Map<number, string[]>();
       for (const size of WINDOW_SIZES) {
-        const ids = await newSessions(fillSessions, sessionsPerSize);
-        await throughput((_, n) => append(fillMemory, ids[n % ids.length]!)(), { concurrency: CONCURRENCY, count: size * ids.length });
+        const ids = await newSessions(remembr.sessions, sessionsPerSize);
+        await throughput((_, n) => append(bigMemory, ids[n % ids.length]!)(), { concurrency: CONCURRENCY, count: size * ids.length });
         windows.set(size, ids);
       }
       const lengths = new Map(WINDOW_SIZES.map((size) => [size, size]));
@@ -144,7 +139,6 @@ export const memoryCase: BenchCase = {
         },
       ];
     } finally {
-      await fillStore.close();
       await admin.close();
       await remembr.close();
     }

@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import type { BenchCase, BenchContext } from '../context.js';
+import { compare, formatRatio, formatValue, type CaseResult, type Contender, type Metric } from '../harness.js';
+
+const CONNECTIONS = 64;
+const CONTENT =
+  'Here is what I found in the logs: the nightly job retried three times, then succeeded after the cache warmed. ' +
+  'Next I will check whether the retries line up with the deploy window.';
+
+const METRICS: Metric[] = [
+  { key: 'requestsPerSecond', label: 'requests/s', better: 'higher', format: 'count' },
+  { key: 'p99Ms', label: 'p99', better: 'lower', format: 'ms' },
+  { key: 'p50Ms', label: 'p50', better: 'lower', format: 'ms' },
+];
+
+interface Server {
+  appAddress: string;
+  bareAddress: string;
+  sessionId: string;
+  apiKey: string;
+}
+
+/**
+ * Case 6: the real HTTP service (`buildApp` on Redis: auth, per-caller rate limit, schemas, error handling, the
+ * session or memory component) beside a bare Fastify route doing one similar Redis command on the same node-redis
+ * connections, both served by one child process and loaded by autocannon from this one. Every response must be a 2xx.
+ */
+export const httpCase: BenchCase = {
+  id: 'http',
+  title: 'HTTP: GET /api/v1/sessions/{id} and POST /api/v1/sessions/{id}/messages vs bare Fastify',
+  async run(context: BenchContext): Promise<CaseResult[]> {
+    const child = spawn(process.execPath, ['--import', 'tsx', new URL('../http-server.ts', import.meta.url).pathname, context.redisUrl], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    try {
+      const server = await new Promise<Server>((resolve, reject) => {
+        createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line) as Server));
+        child.once('exit', (code) => reject(new Error(`the HTTP server exited with ${code}`)));
+      });
+      const durationSeconds = context.quick ? 0.6 : 3;
+      const load = async (url: string, extra: { method?: string; headers?: Record<string, string>; body?: string } = {}) => {
+        const result = await autocannon({ url, connections: CONNECTIONS, duration: durationSeconds, ...extra });
+        const ok = result.statusCodeStats['200']?.count ?? 0;
+        if (result.errors > 0 || result.non2xx > 0) {
+          throw new Error(`${url}: ${result.errors} errors, ${result.non2xx} non-2xx of ${result.requests.total} (${JSON.stringify(result.statusCodeStats)}), ${ok} ok`);
+        }
+        return { requestsPerSecond: result.requests.total / result.duration, p99Ms: result.latency.p99, p50Ms: result.latency.p50 };
+      };
+      const auth = { authorization: `Bearer ${server.apiKey}` };
+      const json = { 'content-type': 'application/json' };
+      const body = JSON.stringify({ role: 'user', content: CONTENT });
+      const id = server.sessionId;
+
+      const table = async (op: 'get' | 'post', ours: Contender, bare: Contender): Promise<CaseResult> => {
+        context.log(`http ${op}`);
+        const rows = await compare({ contenders: [bare, ours], baseline: bare.name, metrics: METRICS, ratioMetric: 'requestsPerSecond', plan: context.plan, log: context.log });
+        const row = rows[1]!;
+        const route = op === 'get' ? 'GET /api/v1/sessions/{id}' : 'POST /api/v1/sessions/{id}/messages';
+        return {
+          id: `http-${op}`,
+          title: `HTTP ${route} vs a bare Fastify route`,
+          setup: `autocannon, ${CONNECTIONS} connections, ${durationSeconds} s per sample, from the benchmark process; both apps in one child ` +
+            `process on one node-redis set of connections (Remembr's store, its default multiplexed connections). Remembr's app runs as in production: API key auth, the ` +
+            `per-caller rate limit (one script per request; limit set out of reach), schemas, silent logger. ` +
+            (op === 'get'
+              ? 'The bare route does one GET of the same session key and returns the parsed JSON.'
+              : 'The bare route JSON-encodes the message and does one RPUSH; Remembr counts tokens and runs the atomic append script (default 4,000-token budget, so the window evicts as it fills).') +
+            ` ${context.plan.warmups} warm-up + ${context.plan.rounds} interleaved rounds.`,
+          metrics: METRICS,
+          ratioMetric: 'requestsPerSecond',
+          baseline: bare.name,
+          rows,
+          targets: op === 'get'
+            ? [{ text: 'GET /sessions/{id} ≥ 0.6× the bare Fastify route', measured: `${formatRatio(row.ratio)} (p99 ${formatValue(row.medians.p99Ms!, { format: 'ms' })} vs ${formatValue(rows[0]!.medians.p99Ms!, { format: 'ms' })})`, met: row.ratio >= 0.6 }]
+            : [],
+          notes: [],
+        };
+      };
+      return [
+        await table(
+          'get',
+          { name: 'Remembr GET /api/v1/sessions/{id}', sample: () => load(`${server.appAddress}/api/v1/sessions/${id}`, { headers: auth }) },
+          { name: 'bare Fastify GET + one Redis GET (baseline)', sample: () => load(`${server.bareAddress}/sessions/${id}`) },
+        ),
+        await table(
+          'post',
+          { name: 'Remembr POST /api/v1/sessions/{id}/messages', sample: () => load(`${server.appAddress}/api/v1/sessions/${id}/messages`, { method: 'POST', headers: { ...auth, ...json }, body }) },
+          { name: 'bare Fastify POST + one RPUSH (baseline)', sample: () => load(`${server.bareAddress}/sessions/${id}/messages`, { method: 'POST', headers: json, body }) },
+        ),
+      ];
+    } finally {
+      child.stdin!.end();
+      await new Promise((resolve) => {
+        if (child.exitCode !== null) resolve(undefined);
+        else child.once('exit', resolve);
+      });
+    }
+  },
+};

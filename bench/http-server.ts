@@ -1,0 +1,74 @@
+/**
+ * The HTTP case's server process: Remembr's real app (`buildApp`, on Redis, with an API key and a rate limit too
+ * high to meet) and a bare Fastify app doing the nearest plain equivalent of each route on the same node-redis connections,
+ * both listening on free ports of one process. It creates one session, prints one JSON line with the addresses, and
+ * runs until its stdin closes.
+ *
+ *   node --import tsx bench/http-server.ts <redis url>
+ */
+import Fastify from 'fastify';
+import { buildApp } from '../src/http/index.js';
+import { DEFAULTS, RedisStore, type Config } from '../src/index.js';
+import { sessionKeys } from '../src/sessions/session-keys.js';
+
+const USER = 'bench-user';
+const API_KEY = 'bench-api-key-0123456789abcdef';
+const redisUrl = process.argv[2];
+if (!redisUrl) throw new Error('usage: http-server.ts <redis url>');
+
+const config: Config = {
+  ...DEFAULTS,
+  environment: 'production',
+  redisUrl,
+  apiKeys: [{ userId: USER, key: API_KEY }],
+  rateLimitPerMinute: 1_000_000,
+  authFailuresPerMinute: 1_000_000,
+};
+const app = await buildApp({ config, ...(process.env.BENCH_DEBUG ? { logger: (await import('../src/index.js')).createLogger({ level: 'debug' }) } : {}) });
+await app.ready();
+const store = app.remembr.store;
+if (!(store instanceof RedisStore)) throw new Error('the HTTP case needs the Redis store');
+
+// On a busy machine the store may still be connecting when the app is ready: wait for Redis to answer first.
+for (let attempt = 0; ; attempt++) {
+  try {
+    await store.ping();
+    break;
+  } catch (err) {
+    if (attempt >= 50) throw err;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+const created = await app.inject({
+  method: 'POST',
+  url: '/api/v1/sessions',
+  headers: { authorization: `Bearer ${API_KEY}` },
+  payload: { agent_id: 'bench-agent' },
+});
+if (created.statusCode !== 201) throw new Error(`creating the session answered ${created.statusCode}: ${created.body}`);
+const sessionId = (created.json() as { session_id: string }).session_id;
+
+// The bare routes: no auth, no rate limit, no validation beyond what Fastify does by itself, one Redis command each,
+// on the store's own connections (`client` hands them out round-robin, as the store does).
+const bare = Fastify();
+bare.get<{ Params: { id: string } }>('/sessions/:id', async (request, reply) => {
+  const text = await store.client.get(sessionKeys(USER, request.params.id).session);
+  if (text === null) return reply.code(404).send({ error: 'not found' });
+  return JSON.parse(text) as unknown;
+});
+bare.post<{ Params: { id: string }; Body: { role: string; content: string } }>('/sessions/:id/messages', async (request, reply) => {
+  const message = { role: request.body.role, content: request.body.content, createdAt: new Date().toISOString() };
+  await store.client.rPush(`remembr:benchbare:${request.params.id}`, JSON.stringify(message));
+  return reply.code(201).send(message);
+});
+
+const appAddress = await app.listen({ port: 0, host: '127.0.0.1' });
+const bareAddress = await bare.listen({ port: 0, host: '127.0.0.1' });
+process.stdout.write(`${JSON.stringify({ appAddress, bareAddress, sessionId, apiKey: API_KEY })}\n`);
+
+process.stdin.resume();
+process.stdin.on('end', async () => {
+  await bare.close();
+  await app.close();
+  process.exit(0);
+});
