@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { createClient, ErrorReply, type RedisClientType } from 'redis';
+import { createClient, type RedisClientType } from 'redis';
 import type { Logger } from 'pino';
 import { describeRedisUrl } from '../config.js';
-import { StoreUnavailableError } from '../errors.js';
 import type { Reply, Script, Store } from './port.js';
+import { closeWithin, FailFast, runScript, safeMessage, socketOptions, within } from './redis-common.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -20,9 +19,6 @@ export interface RedisStoreOptions {
 }
 
 export type RedisConnection = RedisClientType;
-
-/** Redis answers these while it cannot take a command; anything else in an error reply is a bug of ours. */
-const OUTAGE_REPLIES = /^(OOM|LOADING|BUSY|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|MISCONF|NOREPLICAS)\b/;
 
 /**
  * The Redis adapter: a fixed set of node-redis connections that fails fast.
@@ -43,41 +39,28 @@ export class RedisStore implements Store {
   #next = 0;
   readonly #logger: Logger;
   readonly #where: string;
-  readonly #commandTimeoutMs: number;
+  /** The deadline of every call, and one log line per outage and one per recovery. */
+  readonly #failFast: FailFast;
   #connecting: Promise<unknown> | undefined;
-  /** Whether the last thing heard from Redis was a failure: one log line per outage and one per recovery. */
-  #down = false;
-  #closing = false;
 
   constructor(options: RedisStoreOptions) {
     this.#logger = options.logger;
     this.#where = describeRedisUrl(options.url);
-    this.#commandTimeoutMs = options.commandTimeoutMs;
-    const secure = options.url.startsWith('rediss:');
+    this.#failFast = new FailFast(options.logger, options.commandTimeoutMs);
     const connect = () =>
       createClient({
         url: options.url,
         disableOfflineQueue: true,
         // Remembr bounds every call itself (#call), which also covers a command already on the wire.
         commandOptions: { timeout: 0 },
-        socket: {
-          connectTimeout: options.connectTimeoutMs,
-          // Quick first retries so a blip heals fast, then once a second while Redis stays away.
-          reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000),
-          ...(secure
-            ? {
-                tls: true as const,
-                ca: options.tlsCaFile ? readFileSync(options.tlsCaFile) : undefined,
-                rejectUnauthorized: !options.tlsInsecure,
-              }
-            : {}),
-        },
+        // A fresh object per connection: node-redis writes the URL's host and port into it.
+        socket: socketOptions(options.url, options),
       }) as unknown as RedisConnection;
     this.#connections = Array.from({ length: Math.max(1, options.connections) }, connect);
     for (const connection of this.#connections) {
-      // node-redis reports every failed reconnect here; #markDown logs once per outage.
-      connection.on('error', (err: Error) => this.#markDown(err));
-      connection.on('ready', () => this.#markUp());
+      // node-redis reports every failed reconnect here; FailFast logs once per outage.
+      connection.on('error', (err: Error) => this.#failFast.markDown(this.#where, err));
+      connection.on('ready', () => this.#failFast.markUp(this.#where));
     }
   }
 
@@ -92,34 +75,19 @@ export class RedisStore implements Store {
     return connection;
   }
 
-  #markDown(err: unknown): void {
-    if (!this.#down && !this.#closing) this.#logger.warn({ redis: this.#where, err: safeMessage(err) }, 'Redis connection lost');
-    this.#down = true;
-  }
-
-  #markUp(): void {
-    if (this.#down) this.#logger.info({ redis: this.#where }, 'Redis connection restored');
-    this.#down = false;
-  }
-
   /**
    * Starts connecting and waits at most `waitMs` for it. Never rejects: a Redis that is down at start leaves the
    * store degraded (commands fail fast) while the connections keep trying in the background.
    */
   async connect(waitMs: number): Promise<boolean> {
     this.#connecting ??= Promise.all(this.#connections.map((connection) => connection.connect())).then(
-      () => this.#markUp(),
+      () => this.#failFast.markUp(this.#where),
       (err: unknown) => {
         // Closing a connection that never connected aborts its connection attempt: that is no failure worth a warning.
-        if (!this.#closing) this.#logger.warn({ redis: this.#where, err: safeMessage(err) }, 'Redis connection failed');
+        if (!this.#failFast.closing) this.#logger.warn({ redis: this.#where, err: safeMessage(err) }, 'Redis connection failed');
       },
     );
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), waitMs);
-    });
-    const outcome = await Promise.race([this.#connecting, timedOut]);
-    clearTimeout(timer);
+    const outcome = await within(this.#connecting, waitMs, 'timeout' as const);
     if (outcome === 'timeout') {
       this.#logger.warn({ redis: this.#where }, 'Redis is not reachable yet; starting degraded and retrying in the background');
       return false;
@@ -190,85 +158,26 @@ export class RedisStore implements Store {
     } while (cursor !== '0');
   }
 
-  async run(script: Script, keys: string[], args: Array<string | number>): Promise<Reply> {
-    const tail = [String(keys.length), ...keys, ...args.map(String)];
-    return this.#call(async (redis) => {
-      try {
-        return (await redis.sendCommand(['EVALSHA', script.sha, ...tail])) as unknown as Reply;
-      } catch (err) {
-        // After a restart, failover or SCRIPT FLUSH the server forgot the script: send the source once.
-        if (err instanceof ErrorReply && err.message.startsWith('NOSCRIPT')) {
-          return (await redis.sendCommand(['EVAL', script.lua, ...tail])) as unknown as Reply;
-        }
-        throw err;
-      }
-    });
+  run(script: Script, keys: string[], args: Array<string | number>): Promise<Reply> {
+    return this.#call((redis) => runScript((command) => redis.sendCommand(command), script, keys, args));
   }
 
   async ping(): Promise<void> {
     await this.#call((redis) => redis.ping());
   }
 
-  /**
-   * Closes gracefully (in-flight commands finish), but never waits longer than one command timeout: a connection
-   * whose Redis never answered still holds a connection attempt that would otherwise keep close() pending for ever.
-   */
+  /** Closes gracefully, within one command timeout per connection (see closeWithin). */
   async close(): Promise<void> {
-    this.#closing = true;
+    this.#failFast.closing = true;
     await Promise.all(
-      this.#connections.map(async (connection) => {
-        let timer: NodeJS.Timeout | undefined;
-        const gracefully = connection.close().then(
-          () => true,
-          () => false,
-        );
-        const timedOut = new Promise<false>((resolve) => {
-          timer = setTimeout(() => resolve(false), this.#commandTimeoutMs);
-        });
-        const closed = await Promise.race([gracefully, timedOut]);
-        clearTimeout(timer);
-        if (!closed) connection.destroy();
-      }),
+      this.#connections.map((connection) =>
+        closeWithin(this.#failFast.commandTimeoutMs, () => connection.close(), () => connection.destroy()),
+      ),
     );
   }
 
-  /**
-   * Runs one store operation under a deadline of `commandTimeoutMs`. node-redis's own `timeout` only covers the
-   * wait before a command is written: once on the wire, a command to a Redis that hangs (or a network that drops
-   * packets without a reset) would wait for ever. The deadline answers the caller; the command itself stays on
-   * its connection until Redis replies or the connection dies, so a write that timed out may still land.
-   */
-  async #call<T>(command: (redis: RedisConnection) => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.#commandTimeoutMs} ms`)), this.#commandTimeoutMs);
-    });
-    const pending = command(this.#pick());
-    // After the deadline nobody waits for this promise; its late failure must not surface as unhandled.
-    pending.catch(() => {});
-    let result: T;
-    try {
-      result = await Promise.race([pending, deadline]);
-    } catch (err) {
-      const failure = toStoreError(err, this.#where);
-      if (failure instanceof StoreUnavailableError) this.#markDown(err);
-      throw failure;
-    } finally {
-      clearTimeout(timer);
-    }
-    this.#markUp();
-    return result;
+  /** Runs one store operation on the next connection, under the deadline and outage rules of FailFast. */
+  #call<T>(command: (redis: RedisConnection) => Promise<T>): Promise<T> {
+    return this.#failFast.call(this.#where, () => command(this.#pick()));
   }
-}
-
-/** An outage (connection, timeout, a server that cannot write) becomes StoreUnavailableError; a bug stays itself. */
-function toStoreError(err: unknown, where: string): unknown {
-  if (err instanceof ErrorReply && !OUTAGE_REPLIES.test(err.message)) return err;
-  return new StoreUnavailableError(`Redis at ${where} is unavailable: ${safeMessage(err)}`, { cause: err });
-}
-
-/** The error's own words, with anything shaped like a URL credential removed. */
-function safeMessage(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.replace(/\/\/[^@\s/]*@/g, '//***@');
 }

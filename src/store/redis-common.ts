@@ -1,0 +1,159 @@
+import { readFileSync } from 'node:fs';
+import { ErrorReply } from 'redis';
+import type { Logger } from 'pino';
+import { StoreUnavailableError } from '../errors.js';
+import type { Reply, Script } from './port.js';
+
+/**
+ * What RedisStore (one server) and RedisClusterStore (a cluster) share: how a connection is set up, how a call
+ * is bounded and its failure classified, how an outage is logged, how a script is sent, and how closing is bounded.
+ */
+
+/** Redis answers these while it cannot take a command; anything else in an error reply is a bug of ours. */
+const OUTAGE_REPLIES = /^(OOM|LOADING|BUSY|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|MISCONF|NOREPLICAS)\b/;
+
+export interface SocketSettings {
+  connectTimeoutMs: number;
+  /** PEM file of a CA to trust (self-signed `rediss://` servers). */
+  tlsCaFile?: string;
+  /** Accept a server certificate nobody vouches for. */
+  tlsInsecure?: boolean;
+}
+
+/** Quick first retries so a blip heals fast, then once a second while Redis stays away. */
+export function reconnectDelay(retries: number): number {
+  return Math.min(50 * 2 ** retries, 1000);
+}
+
+/** node-redis socket options for a connection to `url`: connect timeout, background reconnects, TLS for `rediss:`. */
+export function socketOptions(url: string, settings: SocketSettings) {
+  const secure = url.startsWith('rediss:');
+  return {
+    connectTimeout: settings.connectTimeoutMs,
+    reconnectStrategy: reconnectDelay,
+    ...(secure
+      ? {
+          tls: true as const,
+          ca: settings.tlsCaFile ? readFileSync(settings.tlsCaFile) : undefined,
+          rejectUnauthorized: !settings.tlsInsecure,
+        }
+      : {}),
+  };
+}
+
+/**
+ * The fail-fast rules around every call: a deadline of `commandTimeoutMs`, an outage turned into
+ * StoreUnavailableError, and one log line when a place (a server, or one node of a cluster) stops answering and
+ * one when it answers again, however many calls fail in between.
+ */
+export class FailFast {
+  readonly commandTimeoutMs: number;
+  readonly #logger: Logger;
+  /** Places whose last word was a failure. */
+  readonly #down = new Set<string>();
+  /** Set while closing: the failures closing causes are no outage worth a line. */
+  closing = false;
+
+  constructor(logger: Logger, commandTimeoutMs: number) {
+    this.#logger = logger;
+    this.commandTimeoutMs = commandTimeoutMs;
+  }
+
+  markDown(where: string, err: unknown): void {
+    if (!this.#down.has(where) && !this.closing) this.#logger.warn({ redis: where, err: safeMessage(err) }, 'Redis connection lost');
+    this.#down.add(where);
+  }
+
+  markUp(where: string): void {
+    if (this.#down.delete(where)) this.#logger.info({ redis: where }, 'Redis connection restored');
+  }
+
+  /**
+   * Runs one call to `where` under the deadline. node-redis's own `timeout` only covers the wait before a command
+   * is written: once on the wire, a command to a Redis that hangs (or a network that drops packets without a
+   * reset) would wait for ever. The deadline answers the caller; the command itself stays on its connection until
+   * Redis replies or the connection dies, so a write that timed out may still land.
+   */
+  async call<T>(where: string, start: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.commandTimeoutMs} ms`)), this.commandTimeoutMs);
+    });
+    let pending: Promise<T>;
+    try {
+      pending = start();
+    } catch (err) {
+      pending = Promise.reject(err);
+    }
+    // After the deadline nobody waits for this promise; its late failure must not surface as unhandled.
+    pending.catch(() => {});
+    let result: T;
+    try {
+      result = await Promise.race([pending, deadline]);
+    } catch (err) {
+      const failure = toStoreError(err, where);
+      if (failure instanceof StoreUnavailableError) this.markDown(where, err);
+      throw failure;
+    } finally {
+      clearTimeout(timer);
+    }
+    this.markUp(where);
+    return result;
+  }
+}
+
+/** An outage (connection, timeout, a server that cannot write) becomes StoreUnavailableError; a bug stays itself. */
+export function toStoreError(err: unknown, where: string): unknown {
+  if (err instanceof ErrorReply && !OUTAGE_REPLIES.test(err.message)) return err;
+  return new StoreUnavailableError(`Redis at ${where} is unavailable: ${safeMessage(err)}`, { cause: err });
+}
+
+/** The error's own words, with anything shaped like a URL credential removed. */
+export function safeMessage(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.replace(/\/\/[^@\s/]*@/g, '//***@');
+}
+
+/**
+ * EVALSHA, and after a restart, failover or SCRIPT FLUSH (the server forgot the script) the source once with EVAL.
+ * `send` writes one raw command where the script's keys live.
+ */
+export async function runScript(
+  send: (command: string[]) => Promise<unknown>,
+  script: Script,
+  keys: string[],
+  args: Array<string | number>,
+): Promise<Reply> {
+  const tail = [String(keys.length), ...keys, ...args.map(String)];
+  try {
+    return (await send(['EVALSHA', script.sha, ...tail])) as Reply;
+  } catch (err) {
+    if (err instanceof ErrorReply && err.message.startsWith('NOSCRIPT')) return (await send(['EVAL', script.lua, ...tail])) as Reply;
+    throw err;
+  }
+}
+
+/** What `promise` resolves to, or `onTimeout` when it takes longer than `ms`. */
+export async function within<T, F>(promise: Promise<T>, ms: number, onTimeout: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<F>((resolve) => {
+    timer = setTimeout(() => resolve(onTimeout), ms);
+  });
+  try {
+    return await Promise.race([promise, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Closes gracefully (in-flight commands finish), but never waits longer than `ms`: a connection whose Redis never
+ * answered still holds a connection attempt that would otherwise keep close() pending for ever.
+ */
+export async function closeWithin(ms: number, close: () => Promise<unknown>, destroy: () => void): Promise<void> {
+  const gracefully = close().then(
+    () => true,
+    () => false,
+  );
+  if (!(await within(gracefully, ms, false))) destroy();
+}
