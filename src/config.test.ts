@@ -20,6 +20,7 @@ describe('loadConfig defaults', () => {
   it('runs locally on the embedded store with every documented default when nothing is set', () => {
     expect(loadConfig({})).toEqual({
       redisUrl: undefined,
+      redisCluster: false,
       environment: 'local',
       logLevel: 'info',
       port: 8000,
@@ -51,6 +52,7 @@ describe('loadConfig defaults', () => {
   it('reads every variable it documents', () => {
     const config = loadConfig({
       REDIS_URL: `rediss://default:${PASSWORD}@cache.example.com:6380`,
+      REDIS_CLUSTER: 'true',
       ENVIRONMENT: 'staging',
       LOG_LEVEL: 'debug',
       PORT: '9000',
@@ -71,6 +73,7 @@ describe('loadConfig defaults', () => {
     });
     expect(config).toEqual({
       redisUrl: `rediss://default:${PASSWORD}@cache.example.com:6380`,
+      redisCluster: true,
       environment: 'staging',
       logLevel: 'debug',
       port: 9000,
@@ -92,6 +95,15 @@ describe('loadConfig defaults', () => {
       maxMessageBytes: 2048,
       bodyLimitBytes: 4096,
     });
+  });
+
+  it.each([
+    ['false', false],
+    ['0', false],
+    ['TRUE', true],
+    ['1', true],
+  ])('reads REDIS_CLUSTER=%s as %s', (value, cluster) => {
+    expect(loadConfig({ REDIS_URL: 'redis://seed.example.com:7000/0', REDIS_CLUSTER: value }).redisCluster).toBe(cluster);
   });
 
   it('lets one user hold several keys, for rotation', () => {
@@ -148,6 +160,18 @@ describe('loadConfig refuses bad values, naming the variable', () => {
     expect(text).toMatch(message);
     expect(text).not.toContain(API_KEY);
     expect(text).not.toContain('tiny-k3y');
+  });
+
+  it('refuses REDIS_CLUSTER that is not a flag, and a cluster without a seed', () => {
+    expect(problemsOf({ REDIS_URL: 'redis://seed:7000', REDIS_CLUSTER: 'sometimes' })).toMatch(/REDIS_CLUSTER must be true or false/);
+    expect(problemsOf({ REDIS_CLUSTER: 'true' })).toMatch(/REDIS_CLUSTER needs REDIS_URL \(one seed node of the cluster\)/);
+  });
+
+  it('refuses a database other than 0 for a cluster, but not for a single server', () => {
+    const text = problemsOf({ REDIS_URL: `redis://:${PASSWORD}@seed:7000/3`, REDIS_CLUSTER: 'true' });
+    expect(text).toMatch(/REDIS_URL selects database 3, but Redis Cluster has only database 0/);
+    expect(text).not.toContain(PASSWORD);
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6379/3' }).redisCluster).toBe(false);
   });
 
   it('reports every bad variable at once, one per line', () => {

@@ -11,6 +11,11 @@ export interface ApiKey {
 export interface Config {
   /** `redis://` or `rediss://` URL; unset means the embedded in-memory store. @default undefined */
   redisUrl?: string;
+  /**
+   * `redisUrl` is one seed node of a Redis Cluster: the other nodes are discovered, and keys are routed by hash slot
+   * (database 0 only, as Redis Cluster has no other). @default false
+   */
+  redisCluster: boolean;
   /** @default 'local' */
   environment: Environment;
   /** pino level. @default 'info' */
@@ -55,6 +60,7 @@ export const DEFAULTS = {
   logLevel: 'info',
   port: 8000,
   host: '127.0.0.1',
+  redisCluster: false,
   redisMaxConnections: 20,
   redisConnections: 2,
   redisCommandTimeoutMs: 1000,
@@ -108,10 +114,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const environment = oneOf<Environment>('ENVIRONMENT', ['local', 'staging', 'production'], DEFAULTS.environment);
   const redisUrl = text('REDIS_URL');
-  if (redisUrl !== undefined) checkRedisUrl(redisUrl, problems);
+  const redisCluster = flag('REDIS_CLUSTER', DEFAULTS.redisCluster);
+  if (redisUrl !== undefined) checkRedisUrl(redisUrl, redisCluster, problems);
   else if (environment === 'production') {
     problems.push('REDIS_URL is required in production (the embedded store is for local use only)');
   }
+  if (redisCluster && redisUrl === undefined) problems.push('REDIS_CLUSTER needs REDIS_URL (one seed node of the cluster)');
 
   const apiKeys = parseApiKeys(text('REMEMBR_API_KEYS'), problems);
   if (apiKeys.length === 0 && environment === 'production') {
@@ -129,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const config: Config = {
     redisUrl,
+    redisCluster,
     environment,
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, DEFAULTS.logLevel),
     port: integer('PORT', DEFAULTS.port, 0, 65535),
@@ -153,7 +162,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return config;
 }
 
-function checkRedisUrl(raw: string, problems: string[]): void {
+function checkRedisUrl(raw: string, cluster: boolean, problems: string[]): void {
   let url: URL;
   try {
     url = new URL(raw);
@@ -166,6 +175,9 @@ function checkRedisUrl(raw: string, problems: string[]): void {
     problems.push(`REDIS_URL must start with redis:// or rediss:// (got ${url.protocol}//)`);
   }
   if (!url.hostname) problems.push('REDIS_URL has no host');
+  if (cluster && !['', '/', '/0'].includes(url.pathname)) {
+    problems.push(`REDIS_URL selects database ${url.pathname.slice(1)}, but Redis Cluster has only database 0`);
+  }
 }
 
 function parseApiKeys(raw: string | undefined, problems: string[]): ApiKey[] {

@@ -57,6 +57,8 @@ export { MemoryStore } from './store/memory-store.js';
 export { MemoryDb } from './store/memory-db.js';
 export { RedisStore } from './store/redis-store.js';
 export type { RedisStoreOptions, RedisConnection } from './store/redis-store.js';
+export { RedisClusterStore } from './store/redis-cluster-store.js';
+export type { RedisClusterStoreOptions, RedisClusterConnection } from './store/redis-cluster-store.js';
 export { createStore } from './store/create-store.js';
 
 export { createLogger, silentLogger } from './observability/logger.js';

@@ -2,19 +2,39 @@ import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import { MemoryStore } from './memory-store.js';
 import type { Store } from './port.js';
+import { RedisClusterStore } from './redis-cluster-store.js';
 import { RedisStore } from './redis-store.js';
 
 type StoreConfig = Pick<
   Config,
-  'redisUrl' | 'redisConnections' | 'redisCommandTimeoutMs' | 'redisConnectTimeoutMs' | 'redisTlsCaFile' | 'redisTlsInsecure'
+  | 'redisUrl'
+  | 'redisCluster'
+  | 'redisConnections'
+  | 'redisCommandTimeoutMs'
+  | 'redisConnectTimeoutMs'
+  | 'redisTlsCaFile'
+  | 'redisTlsInsecure'
 >;
 
 /**
- * The store the configuration asks for: Redis when `redisUrl` is set, the embedded memory store otherwise.
- * Waits at most the connect timeout for Redis; an unreachable Redis still yields a (degraded) store.
+ * The store the configuration asks for: Redis when `redisUrl` is set (a Redis Cluster seeded by it when
+ * `redisCluster` is true), the embedded memory store otherwise. Waits at most the connect timeout for Redis; an
+ * unreachable Redis still yields a (degraded) store.
  */
 export async function createStore(config: StoreConfig, logger: Logger): Promise<Store> {
   if (!config.redisUrl) return new MemoryStore();
+  if (config.redisCluster) {
+    const cluster = new RedisClusterStore({
+      url: config.redisUrl,
+      commandTimeoutMs: config.redisCommandTimeoutMs,
+      connectTimeoutMs: config.redisConnectTimeoutMs,
+      tlsCaFile: config.redisTlsCaFile,
+      tlsInsecure: config.redisTlsInsecure,
+      logger,
+    });
+    await cluster.connect(config.redisConnectTimeoutMs);
+    return cluster;
+  }
   const store = new RedisStore({
     url: config.redisUrl,
     connections: config.redisConnections,

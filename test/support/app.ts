@@ -3,6 +3,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../../src/http/index.js';
 import { DEFAULTS, type Config } from '../../src/index.js';
 import { captureLogger } from './log-capture.js';
+import { startRedisCluster, type RedisCluster } from './redis-cluster.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
 import { ALICE_KEY, BOB_KEY } from './secrets.js';
 import type { Backend } from './stores.js';
@@ -29,18 +30,27 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 /**
  * A Fastify app (not listening; use `app.inject`) on the given backend, for the describe block it is called in.
- * On `redis` it runs on a redis-server of its own.
+ * On `redis` it runs on a redis-server of its own, on `cluster` on a Redis Cluster of its own.
  */
-export function useApp(backend: Backend, overrides: Partial<Config> = {}): { readonly app: FastifyInstance; readonly server?: RedisServer } {
-  const holder: { app: FastifyInstance; server?: RedisServer } = {} as never;
+export function useApp(
+  backend: Backend,
+  overrides: Partial<Config> = {},
+): { readonly app: FastifyInstance; readonly server?: RedisServer; readonly cluster?: RedisCluster } {
+  const holder: { app: FastifyInstance; server?: RedisServer; cluster?: RedisCluster } = {} as never;
   beforeAll(async () => {
     if (backend === 'redis') holder.server = await startRedisServer();
-    holder.app = await buildApp({ config: testConfig({ redisUrl: holder.server?.url, ...overrides }), logger: captureLogger() });
+    if (backend === 'cluster') holder.cluster = await startRedisCluster();
+    const redisUrl = holder.server?.url ?? holder.cluster?.url;
+    holder.app = await buildApp({
+      config: testConfig({ redisUrl, redisCluster: backend === 'cluster', ...overrides }),
+      logger: captureLogger(),
+    });
     await holder.app.ready();
   });
   afterAll(async () => {
     await holder.app?.close();
     await holder.server?.stop();
+    await holder.cluster?.stop();
   });
   return holder;
 }

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll } from 'vitest';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import type { Store } from '../../src/store/port.js';
+import { RedisClusterStore } from '../../src/store/redis-cluster-store.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import { captureLogger } from './log-capture.js';
+import { startRedisCluster, type RedisCluster } from './redis-cluster.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
 
 /**
@@ -10,7 +12,12 @@ import { startRedisServer, type RedisServer } from './redis-server.js';
  * `describe.each`. The Redis one is a redis-server this file starts on a free port.
  */
 export const backends = ['memory', 'redis'] as const;
-export type Backend = (typeof backends)[number];
+/**
+ * The same plus a three-master Redis Cluster of the suite's own, for the library suites (the store contract and
+ * the services on it). Starting a cluster takes a couple of seconds, so the HTTP suites stay on `backends`.
+ */
+export const allBackends = ['memory', 'redis', 'cluster'] as const;
+export type Backend = (typeof allBackends)[number];
 
 export function openRedisStore(url: string, overrides: Partial<ConstructorParameters<typeof RedisStore>[0]> = {}): RedisStore {
   return new RedisStore({
@@ -23,12 +30,26 @@ export function openRedisStore(url: string, overrides: Partial<ConstructorParame
   });
 }
 
+export function openRedisClusterStore(
+  url: string,
+  overrides: Partial<ConstructorParameters<typeof RedisClusterStore>[0]> = {},
+): RedisClusterStore {
+  return new RedisClusterStore({ url, commandTimeoutMs: 1000, connectTimeoutMs: 1000, logger: captureLogger(), ...overrides });
+}
+
 /** A fresh store of the given kind for the describe block it is called in. */
-export function useStore(backend: Backend): { readonly store: Store; readonly server?: RedisServer } {
-  const holder: { store: Store; server?: RedisServer } = {} as never;
+export function useStore(backend: Backend): { readonly store: Store; readonly server?: RedisServer; readonly cluster?: RedisCluster } {
+  const holder: { store: Store; server?: RedisServer; cluster?: RedisCluster } = {} as never;
   beforeAll(async () => {
     if (backend === 'memory') {
       holder.store = new MemoryStore();
+      return;
+    }
+    if (backend === 'cluster') {
+      holder.cluster = await startRedisCluster();
+      const store = openRedisClusterStore(holder.cluster.url);
+      await store.connect(10_000);
+      holder.store = store;
       return;
     }
     holder.server = await startRedisServer();
@@ -39,8 +60,19 @@ export function useStore(backend: Backend): { readonly store: Store; readonly se
   afterAll(async () => {
     await holder.store?.close();
     await holder.server?.stop();
+    await holder.cluster?.stop();
   });
   return holder;
+}
+
+/**
+ * Sends a command to every Redis server behind a store: the one of a RedisStore, each master of a cluster, none
+ * for the memory store. For the few tests that reach past the store (SCRIPT FLUSH, INFO).
+ */
+export async function sendToEveryServer(store: Store, command: string[]): Promise<unknown[]> {
+  if (store instanceof RedisStore) return [await store.client.sendCommand(command)];
+  if (store instanceof RedisClusterStore) return store.sendToEveryMaster(command);
+  return [];
 }
 
 /** A key prefix unique to one test, so tests sharing a store never see each other's keys. */
