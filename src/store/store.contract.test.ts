@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backends, uniqueNamespace, useStore } from '../../test/support/stores.js';
-import { makeKey } from '../keys.js';
+import { allBackends, sendToEveryServer, uniqueNamespace, useStore } from '../../test/support/stores.js';
+import { hashTag, makeKey } from '../keys.js';
 import type { MemoryDb } from './memory-db.js';
 import type { Script } from './port.js';
 
@@ -18,7 +18,21 @@ const swapScript: Script = {
 };
 Object.assign(swapScript, { sha: (await import('node:crypto')).createHash('sha1').update(swapScript.lua).digest('hex') });
 
-describe.each(backends)('Store contract on %s', (backend) => {
+/** Copies KEYS[1] to KEYS[2]: a script over two keys, which on a cluster must share a slot. */
+const copyScript: Script = {
+  name: 'copy',
+  // KEYS[1] the source, KEYS[2] the target. Returns the value copied.
+  lua: "local value = redis.call('GET', KEYS[1]) redis.call('SET', KEYS[2], value) return value",
+  sha: '',
+  local: (db: MemoryDb, keys) => {
+    const value = db.getString(keys[0]!);
+    db.setString(keys[1]!, value!);
+    return value;
+  },
+};
+Object.assign(copyScript, { sha: (await import('node:crypto')).createHash('sha1').update(copyScript.lua).digest('hex') });
+
+describe.each(allBackends)('Store contract on %s', (backend) => {
   const ctx = useStore(backend);
   const key = (...parts: string[]) => makeKey(uniqueNamespace(), ...parts);
 
@@ -91,11 +105,38 @@ describe.each(backends)('Store contract on %s', (backend) => {
     const k = key('swap');
     expect(await ctx.store.run(swapScript, [k], ['one'])).toBeNull();
     expect(await ctx.store.run(swapScript, [k], ['two'])).toBe('one');
-    if (backend === 'redis') {
-      const { RedisStore } = await import('./redis-store.js');
-      await (ctx.store as InstanceType<typeof RedisStore>).client.sendCommand(['SCRIPT', 'FLUSH']);
-    }
+    await sendToEveryServer(ctx.store, ['SCRIPT', 'FLUSH']);
     expect(await ctx.store.run(swapScript, [k], ['three'])).toBe('two');
+  });
+
+  it('sets, gets and deletes many keys spread over many hash slots, each value in its place', async () => {
+    const ns = uniqueNamespace();
+    const keys = Array.from({ length: 300 }, (_, i) => makeKey(ns, 'spread', i));
+    await ctx.store.setMany(keys.map((k, i) => [k, `v${i}`] as const), 60);
+    const missing = makeKey(ns, 'spread', 'missing');
+    const asked = [missing, ...keys.slice().reverse()];
+    expect(await ctx.store.getMany(asked)).toEqual([null, ...keys.map((_, i) => `v${i}`).reverse()]);
+    expect(await ctx.store.ttl(keys[123]!)).toBeGreaterThan(58);
+    expect(await ctx.store.delete([...keys.slice(0, 200), missing])).toBe(200);
+    expect((await ctx.store.getMany(keys)).filter((v) => v !== null)).toHaveLength(100);
+  });
+
+  it('sets many keys that share a hash tag together, with and without a TTL', async () => {
+    const tag = hashTag(uniqueNamespace());
+    const keys = Array.from({ length: 20 }, (_, i) => makeKey('contract', tag, 'k', i));
+    await ctx.store.setMany(keys.map((k) => [k, 'tagged'] as const), 60);
+    expect(await ctx.store.getMany(keys)).toEqual(keys.map(() => 'tagged'));
+    await ctx.store.setMany(keys.map((k) => [k, 'again'] as const));
+    expect(await ctx.store.getMany(keys)).toEqual(keys.map(() => 'again'));
+    expect(await ctx.store.ttl(keys[7]!)).toBe(-1);
+  });
+
+  it('runs a script over several keys that share a hash tag', async () => {
+    const tag = hashTag(uniqueNamespace());
+    const [a, b] = [makeKey('contract', tag, 'a'), makeKey('contract', tag, 'b')];
+    await ctx.store.set(a, 'from a');
+    expect(await ctx.store.run(copyScript, [a, b], [])).toBe('from a');
+    expect(await ctx.store.get(b)).toBe('from a');
   });
 
   it('answers ping', async () => {

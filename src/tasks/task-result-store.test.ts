@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { startRedisServer } from '../../test/support/redis-server.js';
-import { backends, openRedisStore, uniqueNamespace, useStore } from '../../test/support/stores.js';
+import { allBackends, openRedisStore, uniqueNamespace, useStore } from '../../test/support/stores.js';
 import { StoreUnavailableError } from '../errors.js';
 import { LONG_TERM_TTL, SHORT_TERM_TTL } from '../keys.js';
 import { TaskResultStore } from './task-result-store.js';
 
-describe.each(backends)('TaskResultStore on %s', (backend) => {
+describe.each(allBackends)('TaskResultStore on %s', (backend) => {
   const ctx = useStore(backend);
   const tasks = () => new TaskResultStore(ctx.store);
   /** A task id no other test uses. */
