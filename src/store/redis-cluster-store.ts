@@ -75,7 +75,8 @@ export class RedisClusterStore implements Store {
     this.#cluster.on('node-error', (err: Error, node: { host: string; port: number }) =>
       this.#failFast.markDown(this.#describe(node), err),
     );
-    this.#cluster.on('node-ready', (node: { host: string; port: number }) => this.#failFast.markUp(this.#describe(node)));
+    // A node counts as back when it answers a call, not when its connection is ready: a restarted master refuses
+    // commands (CLUSTERDOWN) for a while after it accepts connections, and recovery would be logged twice.
     // A failed topology refresh; the node errors behind it are logged per node. Without a listener it would throw.
     this.#cluster.on('error', (err: unknown) => this.#logger.debug({ redis: this.#seed, err: safeMessage(err) }, 'Redis Cluster topology refresh failed'));
   }

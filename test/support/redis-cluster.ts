@@ -14,8 +14,14 @@ export interface RedisCluster {
   readonly nodes: readonly RedisServer[];
   /** A seed node's URL, as REDIS_URL would give it (with the password when there is one). */
   readonly url: string;
-  /** Resolves once every node that is running reports `cluster_state:<state>`. */
+  /**
+   * Resolves once every given node (all by default) reports `cluster_state:<state>`. For `ok` it also waits until
+   * no node flags another as failing: a node keeps a restarted master flagged for a while, and until it clears the
+   * flag it would not notice that master failing again.
+   */
   waitForState(state: 'ok' | 'fail', nodes?: readonly RedisServer[]): Promise<void>;
+  /** The flags each given node sees on `node` in CLUSTER NODES (`master`, `fail?`, `fail`, …). */
+  flagsOf(node: RedisServer, seenBy: readonly RedisServer[]): Promise<string[][]>;
   /** The node that serves a hash slot, as the cluster itself says (CLUSTER NODES on a running node). */
   masterOf(slot: number): Promise<RedisServer>;
   /** A redis-cli command against one node; its reply as text. */
@@ -63,27 +69,38 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     await Promise.all(nodes.map((node) => node.stop()));
   };
 
+  /** Lines read `<id> <ip:port@bus> <flags> <master> <ping> <pong> <epoch> <link> <slot or range>…`. */
+  const table = async (seenBy: RedisServer) =>
+    (await cli(seenBy, 'CLUSTER', 'NODES').catch(() => ''))
+      .trim()
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .map((line) => line.split(' '));
+  const flagsOf = (node: RedisServer, seenBy: readonly RedisServer[]) =>
+    Promise.all(
+      seenBy.map(async (observer) => (await table(observer)).find((fields) => fields[1]?.startsWith(`127.0.0.1:${node.port}@`))?.[2]?.split(',') ?? []),
+    );
   const waitForState = async (state: 'ok' | 'fail', which: readonly RedisServer[] = nodes) => {
     const deadline = Date.now() + 20_000;
     for (;;) {
       const states = await Promise.all(
         which.map(async (node) => /cluster_state:(\w+)/.exec(await cli(node, 'CLUSTER', 'INFO').catch(() => ''))?.[1]),
       );
-      if (states.every((seen) => seen === state)) return;
+      const flagged =
+        state === 'ok' && (await Promise.all(which.map(table))).some((rows) => rows.some((fields) => /(^|,)fail\??(,|$)/.test(fields[2] ?? '')));
+      if (states.every((seen) => seen === state) && !flagged) return;
       if (Date.now() > deadline) throw new Error(`cluster state is ${states.join(', ')}, not ${state}, after 20 s`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
 
   const masterOf = async (slot: number) => {
-    // Lines read `<id> <ip:port@bus> <flags> <master> <ping> <pong> <epoch> <link> <slot or range>…`.
-    let table = '';
+    let rows: string[][] = [];
     for (const node of nodes) {
-      table = await cli(node, 'CLUSTER', 'NODES').catch(() => '');
-      if (table) break;
+      rows = await table(node);
+      if (rows.length > 0) break;
     }
-    for (const line of table.trim().split('\n')) {
-      const fields = line.split(' ');
+    for (const fields of rows) {
       const port = Number(/:(\d+)@/.exec(fields[1] ?? '')?.[1]);
       const serves = fields.slice(8).some((range) => {
         const [from, to = from] = range.split('-').map(Number);
@@ -106,5 +123,5 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     await stop();
     throw err;
   }
-  return { nodes, url: nodes[0]!.url, waitForState, masterOf, cli, stop };
+  return { nodes, url: nodes[0]!.url, waitForState, flagsOf, masterOf, cli, stop };
 }
