@@ -28,8 +28,12 @@ describe('the HTTP service on a Redis Cluster', () => {
   const apiKeys = Object.entries(USERS).map(([userId, key]) => ({ userId, key }));
 
   beforeAll(async () => {
-    // Append-only files so a master that is killed and restarted comes back with its data.
-    cluster = await startRedisCluster({ password: REDIS_PASSWORD, args: ['--appendonly', 'yes', '--appendfsync', 'always'] });
+    // Append-only files so a master that is killed and restarted comes back with its data; a 1 s node timeout so the
+    // cluster notices a dead master (and clears the flag once it is back) quickly.
+    cluster = await startRedisCluster({
+      password: REDIS_PASSWORD,
+      args: ['--appendonly', 'yes', '--appendfsync', 'always', '--cluster-node-timeout', '1000'],
+    });
     app = await buildApp({
       config: testConfig({ redisUrl: cluster.url, redisCluster: true, redisCommandTimeoutMs: 500, apiKeys }),
       logger: log.logger,
