@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { ErrorReply } from 'redis';
 import type { Logger } from 'pino';
 import { StoreUnavailableError } from '../errors.js';
@@ -69,37 +70,106 @@ export class FailFast {
   }
 
   /**
+   * Calls waiting for an answer, in the order they started, from `#head` on (answered ones are marked, and
+   * dropped as the head passes them). Every call gets the same timeout, so the oldest always expires first and one
+   * timer for it serves them all: a busy store pays an array push and a flag per call instead of a timer of its own
+   * and a Promise.race, and arms a timer only when calls start from idle.
+   */
+  #waiting: Waiting[] = [];
+  #head = 0;
+  /** Calls in `#waiting` not answered yet. */
+  #open = 0;
+  #sweep: NodeJS.Timeout | undefined;
+
+  /**
    * Runs one call to `where` under the deadline. node-redis's own `timeout` only covers the wait before a command
    * is written: once on the wire, a command to a Redis that hangs (or a network that drops packets without a
    * reset) would wait for ever. The deadline answers the caller; the command itself stays on its connection until
    * Redis replies or the connection dies, so a write that timed out may still land.
    */
-  async call<T>(where: string, start: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.commandTimeoutMs} ms`)), this.commandTimeoutMs);
-    });
+  call<T>(where: string, start: () => Promise<T>): Promise<T> {
     let pending: Promise<T>;
     try {
       pending = start();
     } catch (err) {
       pending = Promise.reject(err);
     }
-    // After the deadline nobody waits for this promise; its late failure must not surface as unhandled.
-    pending.catch(() => {});
-    let result: T;
-    try {
-      result = await Promise.race([pending, deadline]);
-    } catch (err) {
-      const failure = toStoreError(err, where);
-      if (failure instanceof StoreUnavailableError) this.markDown(where, err);
-      throw failure;
-    } finally {
-      clearTimeout(timer);
-    }
-    this.markUp(where);
-    return result;
+    return new Promise<T>((resolve, reject) => {
+      const waiting: Waiting = { expiresAt: performance.now() + this.commandTimeoutMs, done: false, where, reject };
+      this.#waiting.push(waiting);
+      this.#open++;
+      this.#sweep ??= this.#armSweep(this.commandTimeoutMs);
+      // After the deadline nobody waits for the answer: a late one is dropped, a late failure too (never unhandled).
+      pending.then(
+        (result) => {
+          if (!this.#settle(waiting)) return;
+          this.markUp(where);
+          resolve(result);
+        },
+        (err: unknown) => {
+          if (this.#settle(waiting)) reject(this.#failure(where, err));
+        },
+      );
+    });
   }
+
+  /** False when the call had already expired. With nothing left waiting, no timer is left to hold the process. */
+  #settle(waiting: Waiting): boolean {
+    if (waiting.done) return false;
+    waiting.done = true;
+    if (--this.#open === 0) {
+      this.#waiting = [];
+      this.#head = 0;
+      if (this.#sweep !== undefined) clearTimeout(this.#sweep);
+      this.#sweep = undefined;
+      return true;
+    }
+    // Answers come back about in order, so the head keeps up and answered calls are let go young (cheap to collect).
+    const queue = this.#waiting;
+    while (this.#head < queue.length && queue[this.#head]!.done) this.#head++;
+    if (this.#head >= 1024 && this.#head * 2 >= queue.length) {
+      this.#waiting = queue.slice(this.#head);
+      this.#head = 0;
+    }
+    return true;
+  }
+
+  #failure(where: string, err: unknown): unknown {
+    const failure = toStoreError(err, where);
+    if (failure instanceof StoreUnavailableError) this.markDown(where, err);
+    return failure;
+  }
+
+  #armSweep(ms: number): NodeJS.Timeout {
+    return setTimeout(() => {
+      this.#sweep = undefined;
+      const now = performance.now();
+      const queue = this.#waiting;
+      for (; this.#head < queue.length; this.#head++) {
+        const waiting = queue[this.#head]!;
+        if (waiting.done) continue;
+        if (waiting.expiresAt > now) {
+          this.#sweep = this.#armSweep(waiting.expiresAt - now);
+          return;
+        }
+        waiting.done = true;
+        this.#open--;
+        waiting.reject(this.#failure(waiting.where, new Error(`no answer within ${this.commandTimeoutMs} ms`)));
+      }
+      // Walked to the end: every call is answered or expired.
+      this.#waiting = [];
+      this.#head = 0;
+    }, Math.max(1, Math.ceil(ms)));
+  }
+}
+
+/** A call under FailFast's deadline. */
+interface Waiting {
+  readonly expiresAt: number;
+  /** Answered, failed or expired: either way nobody is waiting any more. */
+  done: boolean;
+  readonly where: string;
+  readonly reject: (err: unknown) => void;
 }
 
 /** An outage (connection, timeout, a server that cannot write) becomes StoreUnavailableError; a bug stays itself. */
