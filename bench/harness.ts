@@ -141,6 +141,24 @@ export async function throughput(
   return completed / ((performance.now() - started) / 1000);
 }
 
+/**
+ * `throughput`, plus the CPU this process spent per call (user + system, in microseconds). Only the contender being
+ * measured runs while it does, so this is its own cost in Node, free of the waiting that throughput includes.
+ */
+export async function throughputAndCpu(
+  operation: (caller: number, n: number) => Promise<unknown>,
+  options: { concurrency: number; durationMs?: number; count?: number },
+): Promise<{ perSecond: number; cpuUsPerCall: number }> {
+  let calls = 0;
+  const cpu = process.cpuUsage();
+  const perSecond = await throughput(async (caller, n) => {
+    await operation(caller, n);
+    calls++;
+  }, options);
+  const used = process.cpuUsage(cpu);
+  return { perSecond, cpuUsPerCall: (used.user + used.system) / Math.max(1, calls) };
+}
+
 /** Milliseconds a promise-returning function takes. */
 export async function timed(run: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
