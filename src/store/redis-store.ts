@@ -69,10 +69,19 @@ export class RedisStore implements Store {
     return this.#pick();
   }
 
+  /**
+   * The next connection in turn, passing over one that is still reconnecting while another is ready: after an
+   * outage the connections come back one at a time, and a call must not fail on the one still away.
+   */
   #pick(): RedisConnection {
-    const connection = this.#connections[this.#next]!;
-    this.#next = (this.#next + 1) % this.#connections.length;
-    return connection;
+    const count = this.#connections.length;
+    for (let tried = 0; tried < count; tried++) {
+      const connection = this.#connections[this.#next]!;
+      this.#next = (this.#next + 1) % count;
+      if (connection.isReady) return connection;
+    }
+    // None is ready: any will do, and fails fast.
+    return this.#connections[this.#next]!;
   }
 
   /**
