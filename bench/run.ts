@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     const context: BenchContext = {
       redisUrl: server.url,
       quick: args.quick,
-      plan: args.quick ? { rounds: 3, warmups: 1 } : { rounds: 5, warmups: 1 },
+      plan: args.quick ? { rounds: 2, warmups: 1 } : { rounds: 5, warmups: 1 },
       sampleMs: args.quick ? 250 : 1500,
       log,
       findings: [],
