@@ -37,6 +37,12 @@ export function openRedisClusterStore(
   return new RedisClusterStore({ url, commandTimeoutMs: 1000, connectTimeoutMs: 1000, logger: captureLogger(), ...overrides });
 }
 
+/**
+ * The deadline of the shared suites' stores: they test behaviour, not the bound (the fault suites make their own
+ * stores with tight deadlines), and a 10,000-key setMany on a busy two-core machine may take more than a second.
+ */
+const SUITE_COMMAND_TIMEOUT_MS = 5000;
+
 /** A fresh store of the given kind for the describe block it is called in. */
 export function useStore(backend: Backend): { readonly store: Store; readonly server?: RedisServer; readonly cluster?: RedisCluster } {
   const holder: { store: Store; server?: RedisServer; cluster?: RedisCluster } = {} as never;
@@ -47,13 +53,13 @@ export function useStore(backend: Backend): { readonly store: Store; readonly se
     }
     if (backend === 'cluster') {
       holder.cluster = await startRedisCluster();
-      const store = openRedisClusterStore(holder.cluster.url);
+      const store = openRedisClusterStore(holder.cluster.url, { commandTimeoutMs: SUITE_COMMAND_TIMEOUT_MS });
       await store.connect(10_000);
       holder.store = store;
       return;
     }
     holder.server = await startRedisServer();
-    const store = openRedisStore(holder.server.url);
+    const store = openRedisStore(holder.server.url, { commandTimeoutMs: SUITE_COMMAND_TIMEOUT_MS });
     await store.connect(5000);
     holder.store = store;
   });
