@@ -1,4 +1,4 @@
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { formatRatio, formatValue, type CaseResult } from './harness.js';
 
 export interface Machine {
@@ -8,9 +8,12 @@ export interface Machine {
   node: string;
   redis: string;
   date: string;
+  /** 1-minute load average when the run started and when it ended: other work on the machine shows here. */
+  loadAtStart: number;
+  loadAtEnd: number;
 }
 
-export function describeMachine(redisVersion: string): Machine {
+export function describeMachine(redisVersion: string, loadAtStart: number): Machine {
   const cpu = cpus();
   return {
     cores: cpu.length,
@@ -19,6 +22,8 @@ export function describeMachine(redisVersion: string): Machine {
     node: process.version,
     redis: redisVersion,
     date: new Date().toISOString(),
+    loadAtStart,
+    loadAtEnd: loadavg()[0]!,
   };
 }
 
@@ -82,6 +87,7 @@ export function markdownDocument(results: CaseResult[], machine: Machine, comman
     `- Memory: ${machine.memoryGiB} GiB`,
     `- Node.js ${machine.node}, Redis ${machine.redis} (local, no persistence)`,
     `- Date: ${machine.date}`,
+    `- 1-minute load average: ${machine.loadAtStart.toFixed(2)} at the start, ${machine.loadAtEnd.toFixed(2)} at the end (other work shares the machine)`,
     `- Command: \`${command}\``,
     '',
     'The benchmark, redis-server and (for HTTP) the load generator share these cores, so absolute figures are',

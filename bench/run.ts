@@ -4,6 +4,7 @@
  * BENCHMARKS.md (`--write` forces it for other runs).
  */
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createClient } from 'redis';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { batchesCase } from './cases/batches.js';
@@ -51,6 +52,7 @@ function parseArgs(argv: string[]): Args {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  const loadAtStart = loadavg()[0]!;
   const server = await startRedisServer();
   let exitCode = 0;
   try {
@@ -58,8 +60,10 @@ async function main(): Promise<void> {
     const context: BenchContext = {
       redisUrl: server.url,
       quick: args.quick,
-      plan: args.quick ? { rounds: 2, warmups: 1 } : { rounds: 5, warmups: 1 },
-      sampleMs: args.quick ? 250 : 1500,
+      // Many short samples rather than a few long ones: a burst of noise on this shared machine then lands on every
+      // contender alike instead of deciding one contender's median.
+      plan: args.quick ? { rounds: 2, warmups: 1 } : { rounds: 15, warmups: 1 },
+      sampleMs: args.quick ? 250 : 500,
       log,
       findings: [],
     };
@@ -82,7 +86,7 @@ async function main(): Promise<void> {
     if (args.write || (!args.quick && args.only === undefined)) {
       const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
       const file = new URL('../BENCHMARKS.md', import.meta.url);
-      writeFileSync(file, markdownDocument(results, describeMachine(redisVersion), command, context.findings));
+      writeFileSync(file, markdownDocument(results, describeMachine(redisVersion, loadAtStart), command, context.findings));
       log(`wrote ${file.pathname}`);
     }
   } catch (err) {

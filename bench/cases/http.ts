@@ -39,7 +39,7 @@ export const httpCase: BenchCase = {
         createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line) as Server));
         child.once('exit', (code) => reject(new Error(`the HTTP server exited with ${code}`)));
       });
-      const durationSeconds = context.quick ? 0.6 : 3;
+      const durationSeconds = context.quick ? 0.6 : 1;
       const load = async (url: string, extra: { method?: string; headers?: Record<string, string>; body?: string } = {}) => {
         const result = await autocannon({ url, connections: CONNECTIONS, duration: durationSeconds, ...extra });
         const ok = result.statusCodeStats['200']?.count ?? 0;

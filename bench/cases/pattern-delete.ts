@@ -75,7 +75,7 @@ export const patternDeleteCase: BenchCase = {
         metrics: METRICS,
         ratioMetric: 'probeMaxMs',
         // Each sample rebuilds 200,000 keys, so no warm-up and fewer rounds than the throughput cases.
-        plan: { rounds: context.quick ? 1 : 3, warmups: 0 },
+        plan: { rounds: context.quick ? 1 : 5, warmups: 0 },
         log: context.log,
       });
       const ours = rows[1]!;
@@ -87,7 +87,7 @@ export const patternDeleteCase: BenchCase = {
           setup: `${TOTAL_KEYS.toLocaleString('en-US')} keys (half match \`${PATTERN}\`, interleaved with the rest), short JSON values. ` +
             `A probe in its own process sends PING every ${PROBE_GAP_MS} ms on its own connection; its latencies are taken over the delete. ` +
             `Idle Redis, for reference: probe max ${formatValue(idle.maxMs, { format: 'ms' })}, p99 ${formatValue(idle.p99Ms, { format: 'ms' })} over ${idle.pings} pings. ` +
-            `${context.quick ? 1 : 3} interleaved rounds, each on a freshly built keyspace.`,
+            `${context.quick ? 1 : 5} interleaved rounds, each on a freshly built keyspace.`,
           metrics: METRICS,
           ratioMetric: 'probeMaxMs',
           baseline: oneShot,
