@@ -16,6 +16,8 @@ export interface BenchContext {
 export interface BenchCase {
   id: string;
   title: string;
+  /** Evidence rather than a target: left out of `--quick` (still run by `--only`). */
+  fullRunOnly?: boolean;
   run(context: BenchContext): Promise<CaseResult[]>;
 }
 

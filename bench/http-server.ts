@@ -1,11 +1,12 @@
 /**
  * The HTTP case's server process: Remembr's real app (`buildApp`, on Redis, with an API key and a rate limit too
  * high to meet) and a bare Fastify app doing the nearest plain equivalent of each route on the same node-redis connections,
- * both listening on free ports of one process. It creates one session, prints one JSON line with the addresses, and
- * runs until its stdin closes.
+ * both listening on free ports of one process. It creates one session, prints one JSON line with the addresses,
+ * answers `cpu` on stdin with its CPU time so far, and runs until its stdin closes.
  *
  *   node --import tsx bench/http-server.ts <redis url>
  */
+import { createInterface } from 'node:readline';
 import Fastify from 'fastify';
 import { buildApp } from '../src/http/index.js';
 import { DEFAULTS, RedisStore, type Config } from '../src/index.js';
@@ -62,11 +63,33 @@ bare.post<{ Params: { id: string }; Body: { role: string; content: string } }>('
   return reply.code(201).send(message);
 });
 
+// The same two library calls Remembr's GET and POST make (the caller's rate-limit check, then the component), with
+// none of the HTTP stack around them: what the service adds over its library shows as the difference.
+const remembr = app.remembr;
+bare.get<{ Params: { id: string } }>('/library/sessions/:id', async (request, reply) => {
+  await remembr.rateLimiter.check(`user_${USER}`);
+  const session = await remembr.sessions.get(USER, request.params.id);
+  if (session === null) return reply.code(404).send({ error: 'not found' });
+  return session;
+});
+bare.post<{ Params: { id: string }; Body: { role: 'user'; content: string } }>('/library/sessions/:id/messages', async (request, reply) => {
+  await remembr.rateLimiter.check(`user_${USER}`);
+  const appended = await remembr.memory.append(USER, request.params.id, request.body);
+  if (appended === null) return reply.code(404).send({ error: 'not found' });
+  return reply.code(201).send(appended.message);
+});
+
 const appAddress = await app.listen({ port: 0, host: '127.0.0.1' });
 const bareAddress = await bare.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`${JSON.stringify({ appAddress, bareAddress, sessionId, apiKey: API_KEY })}\n`);
 
-process.stdin.resume();
+// `cpu` asks for this process's CPU time so far (µs), so the benchmark can put a CPU cost on each request.
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line === 'cpu') {
+    const used = process.cpuUsage();
+    process.stdout.write(`${JSON.stringify({ cpuUs: used.user + used.system })}\n`);
+  }
+});
 process.stdin.on('end', async () => {
   await bare.close();
   await app.close();

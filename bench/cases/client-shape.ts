@@ -16,6 +16,7 @@ const OPS: Metric[] = [{ key: 'opsPerSecond', label: 'ops/s', better: 'higher', 
  */
 export const clientShapeCase: BenchCase = {
   id: 'client-shape',
+  fullRunOnly: true,
   title: 'Client shape: exclusive-use pool vs multiplexed connections, with and without node-redis timeouts',
   async run(context: BenchContext): Promise<CaseResult[]> {
     const url = context.redisUrl;
