@@ -32,12 +32,20 @@ async function rssMiB(baseUrl: string): Promise<number> {
   return Math.round((bytes / 1024 / 1024) * 10) / 10;
 }
 
-export async function runSoak(options: { seconds: number; connections: number }): Promise<SoakResult> {
+export interface SoakOptions {
+  seconds: number;
+  connections: number;
+  /** The service's REDIS_COMMAND_TIMEOUT_MS. @default 1000, the service's own default */
+  commandTimeoutMs?: number;
+}
+
+export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const redis = await startRedisServer();
   const service = await startService({
     REDIS_URL: redis.url,
     REMEMBR_API_KEYS: `alice:${KEYS[0]},bob:${KEYS[1]}`,
     RATE_LIMIT_PER_MINUTE: '1000000',
+    REDIS_COMMAND_TIMEOUT_MS: String(options.commandTimeoutMs ?? 1000),
     LOG_LEVEL: 'warn',
   });
   try {
