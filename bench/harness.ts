@@ -26,7 +26,7 @@ export interface Row {
   medians: Record<string, number>;
   /** Every round's sample, in round order, so a reader can judge the spread. */
   samples: Record<string, number[]>;
-  /** Median of the ratio metric divided by the baseline's, oriented so that above 1 is better. */
+  /** Median over rounds of this round's ratio-metric value to the baseline's, oriented so that above 1 is better. */
   ratio: number;
 }
 
@@ -60,7 +60,8 @@ export interface RoundPlan {
 
 /**
  * Measures every contender `rounds` times, rotating the order each round (A B C, B C A, C A B, …) so that a noisy
- * moment of the machine lands on each contender alike, and returns medians and ratios against `baseline`.
+ * moment of the machine lands on each contender alike, and returns medians, and the median of per-round ratios
+ * against `baseline`.
  */
 export async function compare(options: {
   contenders: Contender[];
@@ -85,14 +86,19 @@ export async function compare(options: {
   }
   const ratioMetric = metricOf(metrics, options.ratioMetric);
   const medianOf = (name: string, key: string) => median(samples.get(name)![key]!);
-  const base = medianOf(options.baseline, ratioMetric.key);
+  const baseSamples = samples.get(options.baseline)![ratioMetric.key]!;
   return contenders.map((contender) => {
-    const own = medianOf(contender.name, ratioMetric.key);
+    // The ratio is taken within each round, where both ran moments apart, and then its median: a machine that is
+    // busier in some rounds than in others then moves both sides of a ratio instead of only one median.
+    const own = samples.get(contender.name)![ratioMetric.key]!;
+    const perRound = own.map((value, round) =>
+      ratioMetric.better === 'higher' ? value / baseSamples[round]! : baseSamples[round]! / value,
+    );
     return {
       contender: contender.name,
       medians: Object.fromEntries(metrics.map((m) => [m.key, medianOf(contender.name, m.key)])),
       samples: samples.get(contender.name)!,
-      ratio: ratioMetric.better === 'higher' ? own / base : base / own,
+      ratio: median(perRound),
     };
   });
 }
