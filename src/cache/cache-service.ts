@@ -1,5 +1,5 @@
 import { silentLogger, type Logger } from '../observability/logger.js';
-import { Metrics } from '../observability/metrics.js';
+import { Metrics, type Counter } from '../observability/metrics.js';
 import { ValidationError } from '../errors.js';
 import { assertScopedPattern } from '../keys.js';
 import type { Store } from '../store/port.js';
@@ -200,8 +200,17 @@ export class CacheService {
     }
   }
 
+  /** Counter handles by operation and outcome: get and set count on every call, so no label lookup per count. */
+  readonly #counters = new Map<string, Counter>();
+
   #count(operation: string, outcome: string): void {
-    this.#metrics.increment('remembr_cache_operations_total', { operation, outcome }, 1, 'Cache operations by outcome');
+    const id = `${operation}/${outcome}`;
+    let counter = this.#counters.get(id);
+    if (counter === undefined) {
+      counter = this.#metrics.counter('remembr_cache_operations_total', { operation, outcome }, 'Cache operations by outcome');
+      this.#counters.set(id, counter);
+    }
+    counter.inc();
   }
 
   #degrade<T>(operation: string, key: string, err: unknown, fallback: T): T {

@@ -8,6 +8,15 @@ export type Labels = Record<string, string>;
 const BUCKETS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
 const MAX_REMEMBERED_LABEL_SETS = 10_000;
 
+/** One counter series, bound once: `inc` is a field update, for hot paths that count every call. */
+export interface Counter {
+  inc(by?: number): void;
+}
+
+interface Cell {
+  value: number;
+}
+
 interface Histogram {
   buckets: number[];
   sum: number;
@@ -15,7 +24,7 @@ interface Histogram {
 }
 
 export class Metrics {
-  readonly #counters = new Map<string, Map<string, number>>();
+  readonly #counters = new Map<string, Map<string, Cell>>();
   readonly #histograms = new Map<string, Map<string, Histogram>>();
   readonly #help = new Map<string, string>();
 
@@ -28,11 +37,27 @@ export class Metrics {
 
   /** Adds to a counter; the first call names its help text. */
   increment(name: string, labels: Labels = {}, by = 1, help?: string): void {
+    this.#cell(name, labels, help).value += by;
+  }
+
+  /** A handle on one counter series, for a path that counts on every call (no label lookup per count). */
+  counter(name: string, labels: Labels = {}, help?: string): Counter {
+    const cell = this.#cell(name, labels, help);
+    return {
+      inc: (by = 1) => {
+        cell.value += by;
+      },
+    };
+  }
+
+  #cell(name: string, labels: Labels, help?: string): Cell {
     if (help && !this.#help.has(name)) this.#help.set(name, help);
     let series = this.#counters.get(name);
-    if (!series) this.#counters.set(name, (series = new Map<string, number>()));
+    if (!series) this.#counters.set(name, (series = new Map<string, Cell>()));
     const id = this.#labelId(labels);
-    series.set(id, (series.get(id) ?? 0) + by);
+    let cell = series.get(id);
+    if (!cell) series.set(id, (cell = { value: 0 }));
+    return cell;
   }
 
   /** Records one duration in milliseconds. */
@@ -66,7 +91,7 @@ export class Metrics {
 
   /** The current value of a counter series (0 when never counted). */
   value(name: string, labels: Labels = {}): number {
-    return this.#counters.get(name)?.get(labelText(labels)) ?? 0;
+    return this.#counters.get(name)?.get(labelText(labels))?.value ?? 0;
   }
 
   /** Prometheus exposition text. */
@@ -74,7 +99,7 @@ export class Metrics {
     const lines: string[] = [];
     for (const [name, series] of this.#counters) {
       lines.push(`# HELP ${name} ${this.#help.get(name) ?? name}`, `# TYPE ${name} counter`);
-      for (const [id, value] of series) lines.push(`${name}${id ? `{${id}}` : ''} ${value}`);
+      for (const [id, cell] of series) lines.push(`${name}${id ? `{${id}}` : ''} ${cell.value}`);
     }
     for (const [name, series] of this.#histograms) {
       lines.push(`# HELP ${name} ${this.#help.get(name) ?? name}`, `# TYPE ${name} histogram`);
