@@ -179,6 +179,7 @@ export function formatValue(value: number, metric: Pick<Metric, 'format'>): stri
   return value.toPrecision(3);
 }
 
+/** Three significant digits, so a ratio just under a target (0.598) never prints as the target itself (0.60). */
 export function formatRatio(ratio: number): string {
-  return Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : 'n/a';
+  return Number.isFinite(ratio) ? `${ratio.toPrecision(3)}×` : 'n/a';
 }
