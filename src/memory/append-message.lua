@@ -45,12 +45,5 @@ while systemTokens + conversationTokens > budget do
 end
 redis.call('HSET', KEYS[4], 'system_tokens', systemTokens, 'conversation_tokens', conversationTokens)
 
--- The window lives SHORT_TERM_TTL after its last use, but never past its session.
-local ttl = tonumber(ARGV[7])
-if sessionTtl >= 0 and sessionTtl < ttl then
-  ttl = sessionTtl
-end
-for i = 2, 4 do
-  redis.call('PEXPIRE', KEYS[i], ttl)
-end
+touchWindow(sessionTtl, tonumber(ARGV[7]))
 return {1, seq, systemTokens + conversationTokens, evicted}

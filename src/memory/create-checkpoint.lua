@@ -57,11 +57,5 @@ redis.call('HSET', KEYS[6], ARGV[1], cjson.encode({
 redis.call('PEXPIRE', KEYS[5], keep)
 redis.call('PEXPIRE', KEYS[6], keep)
 
-local ttl = tonumber(ARGV[5])
-if sessionTtl >= 0 and sessionTtl < ttl then
-  ttl = sessionTtl
-end
-for i = 2, 4 do
-  redis.call('PEXPIRE', KEYS[i], ttl)
-end
+touchWindow(sessionTtl, tonumber(ARGV[5]))
 return count

@@ -2,6 +2,9 @@ import type { MemoryDb } from '../store/memory-db.js';
 import type { Reply } from '../store/port.js';
 import { defineScript } from '../store/script.js';
 
+/** The Lua prelude of the scripts that use a window: `touchWindow`. */
+const WINDOW_PRELUDE = [new URL('./touch-window.lua', import.meta.url)];
+
 /*
  * The short-term memory scripts: each a Lua file beside this one and its JavaScript twin for the memory store,
  * written to follow the Lua step by step. The .lua headers say what each KEYS/ARGV entry is.
@@ -86,7 +89,7 @@ export const appendMessageScript = defineScript('append-message', new URL('./app
   writable.set('conversation_tokens', String(conversationTokens));
   touch(db, [systemKey, conversationKey, stateKey], windowTtl(sessionTtl, Number(ttlText)));
   return [1, seq, systemTokens + conversationTokens, evicted];
-});
+}, WINDOW_PRELUDE);
 
 export const readWindowScript = defineScript('read-window', new URL('./read-window.lua', import.meta.url), (db, keys, args) => {
   const [sessionKey, systemKey, conversationKey, stateKey] = keys as [string, string, string, string];
@@ -98,7 +101,7 @@ export const readWindowScript = defineScript('read-window', new URL('./read-wind
   const conversation = [...(db.list(conversationKey) ?? [])];
   touch(db, [systemKey, conversationKey, stateKey], windowTtl(sessionTtl, Number(args[0])));
   return [used, system, conversation];
-});
+}, WINDOW_PRELUDE);
 
 /** Removes expired checkpoints; returns the live ones as [id, info]. */
 function pruneCheckpoints(db: MemoryDb, checkpointsKey: string, snapshotsKey: string, now: number): Array<[string, CheckpointInfo, string]> {
@@ -151,7 +154,7 @@ export const createCheckpointScript = defineScript('create-checkpoint', new URL(
   touch(db, [checkpointsKey, snapshotsKey], keep);
   touch(db, [systemKey, conversationKey, stateKey], windowTtl(sessionTtl, Number(ttlText)));
   return count;
-});
+}, WINDOW_PRELUDE);
 
 export const listCheckpointsScript = defineScript('list-checkpoints', new URL('./list-checkpoints.lua', import.meta.url), (db, keys) => {
   const [sessionKey, checkpointsKey, snapshotsKey] = keys as [string, string, string];
@@ -182,4 +185,4 @@ export const restoreCheckpointScript = defineScript('restore-checkpoint', new UR
   state.set('conversation_tokens', String(saved.conversation_tokens));
   touch(db, [systemKey, conversationKey, stateKey], windowTtl(sessionTtl, Number(ttlText)));
   return [1, system.length + conversation.length];
-});
+}, WINDOW_PRELUDE);

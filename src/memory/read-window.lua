@@ -10,11 +10,5 @@ local state = redis.call('HMGET', KEYS[4], 'system_tokens', 'conversation_tokens
 local used = (tonumber(state[1]) or 0) + (tonumber(state[2]) or 0)
 local system = redis.call('LRANGE', KEYS[2], 0, -1)
 local conversation = redis.call('LRANGE', KEYS[3], 0, -1)
-local ttl = tonumber(ARGV[1])
-if sessionTtl >= 0 and sessionTtl < ttl then
-  ttl = sessionTtl
-end
-for i = 2, 4 do
-  redis.call('PEXPIRE', KEYS[i], ttl)
-end
+touchWindow(sessionTtl, tonumber(ARGV[1]))
 return {used, system, conversation}

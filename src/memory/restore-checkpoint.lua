@@ -28,11 +28,5 @@ end
 local seq = math.max(tonumber(redis.call('HGET', KEYS[4], 'seq')) or 0, saved.seq)
 redis.call('HSET', KEYS[4], 'seq', seq, 'system_tokens', saved.system_tokens, 'conversation_tokens', saved.conversation_tokens)
 
-local ttl = tonumber(ARGV[2])
-if sessionTtl >= 0 and sessionTtl < ttl then
-  ttl = sessionTtl
-end
-for i = 2, 4 do
-  redis.call('PEXPIRE', KEYS[i], ttl)
-end
+touchWindow(sessionTtl, tonumber(ARGV[2]))
 return {1, #saved.system + #saved.conversation}
