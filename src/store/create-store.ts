@@ -23,27 +23,16 @@ type StoreConfig = Pick<
  */
 export async function createStore(config: StoreConfig, logger: Logger): Promise<Store> {
   if (!config.redisUrl) return new MemoryStore();
-  if (config.redisCluster) {
-    const cluster = new RedisClusterStore({
-      url: config.redisUrl,
-      commandTimeoutMs: config.redisCommandTimeoutMs,
-      connectTimeoutMs: config.redisConnectTimeoutMs,
-      tlsCaFile: config.redisTlsCaFile,
-      tlsInsecure: config.redisTlsInsecure,
-      logger,
-    });
-    await cluster.connect(config.redisConnectTimeoutMs);
-    return cluster;
-  }
-  const store = new RedisStore({
+  // Everything but the connection count is the same for one server and a cluster (one connection per master).
+  const common = {
     url: config.redisUrl,
-    connections: config.redisConnections,
     commandTimeoutMs: config.redisCommandTimeoutMs,
     connectTimeoutMs: config.redisConnectTimeoutMs,
     tlsCaFile: config.redisTlsCaFile,
     tlsInsecure: config.redisTlsInsecure,
     logger,
-  });
+  };
+  const store = config.redisCluster ? new RedisClusterStore(common) : new RedisStore({ ...common, connections: config.redisConnections });
   await store.connect(config.redisConnectTimeoutMs);
   return store;
 }
