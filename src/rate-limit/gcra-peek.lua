@@ -3,12 +3,9 @@
 -- ARGV[1]  emission interval in microseconds
 -- ARGV[2]  capacity in microseconds
 -- Returns {allowed 0|1, remaining, used_us, retry_after_us} for a check of cost 1 made now.
-local clock = redis.call('TIME')
-local now = clock[1] * 1000000 + clock[2]
+local now, tat = clockAndTat(KEYS[1])
 local interval = tonumber(ARGV[1])
 local capacity = tonumber(ARGV[2])
-local tat = tonumber(redis.call('GET', KEYS[1])) or now
-if tat < now then tat = now end
 local used = tat - now
 if used > 0 and redis.call('PTTL', KEYS[1]) == -1 then
   redis.call('PEXPIRE', KEYS[1], math.ceil(used / 1000))

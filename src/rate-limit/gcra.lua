@@ -8,12 +8,9 @@
 -- Returns {allowed 0|1, remaining, used_us, retry_after_us}: `used_us` is how far the TAT is ahead of now after
 -- the check (the time until the bucket is full again), `retry_after_us` is 0 when allowed.
 -- TIME before a write is safe: since Redis 5 a script replicates its effects (the SET with its value), not its source.
-local clock = redis.call('TIME')
-local now = clock[1] * 1000000 + clock[2]
+local now, tat = clockAndTat(KEYS[1])
 local interval = tonumber(ARGV[1])
 local capacity = tonumber(ARGV[2])
-local tat = tonumber(redis.call('GET', KEYS[1])) or now
-if tat < now then tat = now end
 local next_tat = tat + tonumber(ARGV[3]) * interval
 local used = next_tat - now
 if used > capacity then

@@ -13,6 +13,9 @@ function currentTat(db: MemoryDb, key: string, now: number): number {
   return Number.isFinite(stored) && stored > now ? stored : now;
 }
 
+/** The Lua twin of `currentTat`, shared by both scripts. */
+const TAT_PRELUDE = [new URL('./gcra-tat.lua', import.meta.url)];
+
 /** KEYS: TAT. ARGV: interval µs, capacity µs, cost. Returns {allowed, remaining, used µs, retry after µs}. */
 const checkScript = defineScript('rate-limit-gcra', new URL('./gcra.lua', import.meta.url), (db, [key], [intervalArg, capacityArg, costArg]) => {
   const now = nowMicros(db);
@@ -26,7 +29,7 @@ const checkScript = defineScript('rate-limit-gcra', new URL('./gcra.lua', import
   }
   db.setString(key!, String(now + used), Math.ceil(used / 1000));
   return [1, Math.floor((capacity - used) / interval), used, 0];
-});
+}, TAT_PRELUDE);
 
 /** KEYS: TAT. ARGV: interval µs, capacity µs. Returns what a check of cost 1 would, without spending. */
 const peekScript = defineScript('rate-limit-gcra-peek', new URL('./gcra-peek.lua', import.meta.url), (db, [key], [intervalArg, capacityArg]) => {
@@ -37,7 +40,7 @@ const peekScript = defineScript('rate-limit-gcra-peek', new URL('./gcra-peek.lua
   if (used > 0 && db.pttl(key!) === -1) db.pexpire(key!, Math.ceil(used / 1000));
   const over = used + interval - capacity;
   return over > 0 ? [0, 0, used, over] : [1, Math.floor((capacity - used) / interval), used, 0];
-});
+}, TAT_PRELUDE);
 
 /**
  * The generic cell rate algorithm: one key per identity holding the time at which its allowance would be whole
