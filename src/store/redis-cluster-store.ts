@@ -2,7 +2,7 @@ import { createCluster, type RedisClusterType } from 'redis';
 import type { Logger } from 'pino';
 import { describeRedisUrl } from '../config.js';
 import { groupBySlot, hashSlot } from './hash-slot.js';
-import type { Reply, Script, Store } from './port.js';
+import type { Reply, Script, ServerInfo, Store } from './port.js';
 import { closeWithin, FailFast, reconnectDelay, runScript, safeMessage, socketOptions, within } from './redis-common.js';
 
 export interface RedisClusterStoreOptions {
@@ -248,6 +248,21 @@ export class RedisClusterStore implements Store {
   /** Every master must answer: with one of them away, part of the keyspace is. */
   async ping(): Promise<void> {
     await this.#onEveryMaster((node) => node.ping());
+  }
+
+  /** INFO of every master, each named by its node. */
+  async serverInfo(section?: string): Promise<ServerInfo[]> {
+    const masters = await this.#masters();
+    return Promise.all(
+      masters.map(async (master) => {
+        const node = this.#describe(master);
+        const text = await this.#failFast.call(node, async () => {
+          const client = await this.#cluster.nodeClient(master);
+          return section === undefined ? client.info() : client.info(section);
+        });
+        return { node, text: String(text) };
+      }),
+    );
   }
 
   /** Closes gracefully, within one command timeout (see closeWithin). */
