@@ -45,7 +45,7 @@ export {
 } from './keys.js';
 export type { KeyPart } from './keys.js';
 
-export { loadConfig, describeRedisUrl, DEFAULTS } from './config.js';
+export { loadConfig, describeRedisUrl, describeStore, DEFAULTS } from './config.js';
 export type { Config, ApiKey, Environment, FailMode } from './config.js';
 export { ValidationError, StoreUnavailableError, NotInitializedError, CapacityError, ConfigError } from './errors.js';
 export { checkStore } from './health.js';

@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, describeRedisUrl, loadConfig } from './index.js';
+import { ConfigError, createLogger, describeStore, loadConfig } from './index.js';
 import { buildApp } from './http/index.js';
 
 /** The service's entry point: the only place that reads process.env. */
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel });
-  if (!config.redisUrl) logger.warn('REDIS_URL is not set: using the embedded in-memory store (data lives in this process only)');
+  if (!config.redisUrl && !config.redisSentinels) logger.warn('REDIS_URL is not set: using the embedded in-memory store (data lives in this process only)');
   const app = await buildApp({ config, logger });
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   await app.listen({ port: config.port, host: config.host });
-  logger.info({ store: describeRedisUrl(config.redisUrl), environment: config.environment }, 'Remembr is serving');
+  logger.info({ store: describeStore(config), environment: config.environment }, 'Remembr is serving');
 }
 
 main().catch((err: unknown) => {

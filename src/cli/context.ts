@@ -1,6 +1,6 @@
 import { loadConfig, type Config } from '../config.js';
 import { ConfigError } from '../errors.js';
-import { describeRedisUrl } from '../config.js';
+import { describeStore } from '../config.js';
 import { silentLogger } from '../observability/logger.js';
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/port.js';
@@ -44,13 +44,13 @@ export async function openStore(io: CliIo): Promise<{ store: Store; config: Conf
     if (err instanceof ConfigError) throw new CliError(err.message, EXIT.usage);
     throw err;
   }
-  if (!config.redisUrl) {
+  if (!config.redisUrl && !config.redisSentinels) {
     throw new CliError(
       'REDIS_URL is not set: the CLI inspects a Redis server (the embedded store lives inside the service process and cannot be reached from outside)',
       EXIT.usage,
     );
   }
-  const where = describeRedisUrl(config.redisUrl);
+  const where = describeStore(config);
   const store = await createStore(config, silentLogger);
   return { store, config, where };
 }
