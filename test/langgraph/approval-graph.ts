@@ -40,7 +40,7 @@ const config = { configurable: { thread_id: threadId } };
 try {
   if (mode === 'run') {
     const result = await graph.invoke({ topic: 'Redis' }, config);
-    console.log(JSON.stringify({ pid: process.pid, interrupts: result.__interrupt__ ?? [] }));
+    console.log(JSON.stringify({ pid: process.pid, interrupts: (result as { __interrupt__?: unknown[] }).__interrupt__ ?? [] }));
   } else {
     const result = await graph.invoke(new Command({ resume: answer }), config);
     console.log(JSON.stringify({ pid: process.pid, state: result }));
