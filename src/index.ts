@@ -51,7 +51,7 @@ export { ValidationError, StoreError, StoreUnavailableError, OutcomeUnknownError
 export { checkStore } from './health.js';
 export type { RedisStatus } from './health.js';
 
-export type { Store, StoreKind, Script, Reply } from './store/port.js';
+export type { Store, StoreKind, Script, Reply, ServerInfo } from './store/port.js';
 export { defineScript } from './store/script.js';
 export { MemoryStore } from './store/memory-store.js';
 export { MemoryDb } from './store/memory-db.js';

@@ -37,6 +37,17 @@ export interface Store {
   ping(): Promise<void>;
   /** Closes what the store opened. */
   close(): Promise<void>;
+  /**
+   * INFO of each Redis server behind the store (every master of a cluster), for monitoring and the operator CLI.
+   * The memory store has none: it reports its own figures instead (MemoryStore.stats).
+   */
+  serverInfo?(section?: string): Promise<ServerInfo[]>;
+}
+
+/** One server's INFO text, and the server it came from (`redis://host:port`, never credentials). */
+export interface ServerInfo {
+  node: string;
+  text: string;
 }
 
 export type StoreKind = 'redis' | 'memory';

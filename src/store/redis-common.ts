@@ -57,8 +57,9 @@ export function socketOptions(url: string, settings: SocketSettings) {
 
 /**
  * The fail-fast rules around every call: a deadline of `commandTimeoutMs`, an outage turned into
- * StoreUnavailableError (nothing applied) or OutcomeUnknownError (sent, no answer: see toStoreError), and one log line when a place (a server, or one node of a cluster) stops answering and
- * one when it answers again, however many calls fail in between.
+ * StoreUnavailableError (nothing applied) or OutcomeUnknownError (sent, no answer: see toStoreError), and one
+ * log line when a place (a server, or one node of a cluster) stops answering and one when it answers again,
+ * however many calls fail in between.
  */
 export class FailFast {
   readonly commandTimeoutMs: number;

@@ -1,7 +1,7 @@
 import { createClient, type RedisClientType } from 'redis';
 import type { Logger } from 'pino';
 import { describeRedisUrl } from '../config.js';
-import type { Reply, Script, Store } from './port.js';
+import type { Reply, Script, ServerInfo, Store } from './port.js';
 import { closeWithin, FailFast, runScript, safeMessage, socketOptions, within } from './redis-common.js';
 
 export interface RedisStoreOptions {
@@ -173,6 +173,11 @@ export class RedisStore implements Store {
 
   async ping(): Promise<void> {
     await this.#call((redis) => redis.ping());
+  }
+
+  async serverInfo(section?: string): Promise<ServerInfo[]> {
+    const text = await this.#call((redis) => (section === undefined ? redis.info() : redis.info(section)));
+    return [{ node: this.#where, text: String(text) }];
   }
 
   /** Closes gracefully, within one command timeout per connection (see closeWithin). */
