@@ -29,7 +29,8 @@ export type {
   Checkpoint,
   ShortTermMemoryOptions,
 } from './memory/short-term-memory.js';
-export { countTokens } from './memory/tokens.js';
+export { countTokens, loadEncoder, BytePairEncoder, TOKEN_ENCODINGS } from './memory/tokens.js';
+export type { TokenEncoding } from './memory/tokens.js';
 
 export {
   makeKey,
