@@ -8,7 +8,7 @@ export interface RedisStoreOptions {
   url: string;
   /** How many connections to open; each one multiplexes (pipelines) every command given to it. */
   connections: number;
-  /** A command that takes longer fails with StoreUnavailableError. */
+  /** A command that takes longer fails with OutcomeUnknownError (it was sent and may still be applied). */
   commandTimeoutMs: number;
   connectTimeoutMs: number;
   /** PEM file of a CA to trust (self-signed `rediss://` servers). */
