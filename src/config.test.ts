@@ -38,6 +38,10 @@ describe('loadConfig defaults', () => {
       shortTermMaxTokens: 4000,
       maxMessageBytes: 32768,
       bodyLimitBytes: 1048576,
+      metricsToken: undefined,
+      metricsPort: undefined,
+      metricsHost: '127.0.0.1',
+      metricsSampleIntervalMs: 5000,
     });
   });
 
@@ -70,6 +74,10 @@ describe('loadConfig defaults', () => {
       SHORT_TERM_MAX_TOKENS: '1000',
       MAX_MESSAGE_BYTES: '2048',
       BODY_LIMIT_BYTES: '4096',
+      METRICS_TOKEN: 'metrics-token-0123456789',
+      METRICS_PORT: '9100',
+      METRICS_HOST: '10.0.0.5',
+      METRICS_SAMPLE_INTERVAL_MS: '2000',
     });
     expect(config).toEqual({
       redisUrl: `rediss://default:${PASSWORD}@cache.example.com:6380`,
@@ -94,6 +102,10 @@ describe('loadConfig defaults', () => {
       shortTermMaxTokens: 1000,
       maxMessageBytes: 2048,
       bodyLimitBytes: 4096,
+      metricsToken: 'metrics-token-0123456789',
+      metricsPort: 9100,
+      metricsHost: '10.0.0.5',
+      metricsSampleIntervalMs: 2000,
     });
   });
 
@@ -137,6 +149,9 @@ describe('loadConfig refuses bad values, naming the variable', () => {
     ['SHORT_TERM_MAX_TOKENS', '8', /SHORT_TERM_MAX_TOKENS must be a whole number from 16/],
     ['MAX_MESSAGE_BYTES', '0', /MAX_MESSAGE_BYTES must be a whole number from 1/],
     ['BODY_LIMIT_BYTES', '10', /BODY_LIMIT_BYTES must be a whole number from 1024/],
+    ['METRICS_TOKEN', 'short-secret', /METRICS_TOKEN must be at least 16 characters \(got 12\)/],
+    ['METRICS_PORT', 'nine', /METRICS_PORT must be a whole number from 0 to 65535/],
+    ['METRICS_SAMPLE_INTERVAL_MS', '-5', /METRICS_SAMPLE_INTERVAL_MS must be a whole number/],
     ['REDIS_URL', 'http://cache.example.com:6379', /REDIS_URL must start with redis:\/\/ or rediss:\/\/ \(got http:\/\/\)/],
     ['REDIS_URL', 'cache.example.com:6379', /REDIS_URL must start with redis:\/\/ or rediss:\/\//],
     ['REDIS_URL', 'not a url', /REDIS_URL is not a valid URL/],

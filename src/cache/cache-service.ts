@@ -1,9 +1,13 @@
 import { silentLogger, type Logger } from '../observability/logger.js';
-import { Metrics, type Counter } from '../observability/metrics.js';
+import { Metrics, type Counter, type CounterFamily } from '../observability/metrics.js';
 import { ValidationError } from '../errors.js';
-import { assertScopedPattern } from '../keys.js';
+import { assertScopedPattern, KEY_PREFIX } from '../keys.js';
 import type { Store } from '../store/port.js';
 import { encodeJson } from './json.js';
+
+const NAMESPACED = `${KEY_PREFIX}:`;
+const NAMESPACE = /^[A-Za-z0-9_-]{1,32}$/;
+const MAX_NAMESPACES = 64;
 
 export interface CacheServiceOptions {
   logger?: Logger;
@@ -41,13 +45,18 @@ export class CacheService {
     this.#store = store;
     this.#logger = options.logger ?? silentLogger;
     this.#metrics = options.metrics ?? new Metrics();
+    this.#operations = this.#metrics.counterFamily(
+      'remembr_cache_operations_total',
+      'Cache operations by operation, outcome (hit, miss, ok, invalid, error) and key namespace',
+      ['operation', 'outcome', 'namespace'],
+    );
     this.#scanBatchSize = options.scanBatchSize ?? 500;
   }
 
   async get<T = unknown>(key: string): Promise<T | null> {
     try {
       const raw = await this.#store.get(key);
-      this.#count('get', raw === null ? 'miss' : 'hit');
+      this.#count('get', raw === null ? 'miss' : 'hit', key);
       this.#logger.debug({ key }, raw === null ? 'Cache miss' : 'Cache hit');
       return raw === null ? null : (JSON.parse(raw) as T);
     } catch (err) {
@@ -62,12 +71,12 @@ export class CacheService {
       text = encodeJson(value);
     } catch (err) {
       this.#logger.error({ key, err: (err as Error).message }, 'Cache value is not JSON; nothing stored');
-      this.#count('set', 'invalid');
+      this.#count('set', 'invalid', key);
       return false;
     }
     try {
       await this.#store.set(key, text, ttlSeconds);
-      this.#count('set', 'ok');
+      this.#count('set', 'ok', key);
       this.#logger.debug({ key, ttl: ttlSeconds ?? null }, 'Cache set');
       return true;
     } catch (err) {
@@ -77,7 +86,9 @@ export class CacheService {
 
   async delete(key: string): Promise<boolean> {
     try {
-      return (await this.#store.delete([key])) > 0;
+      const deleted = (await this.#store.delete([key])) > 0;
+      this.#count('delete', 'ok', key);
+      return deleted;
     } catch (err) {
       return this.#degrade('delete', key, err, false);
     }
@@ -85,7 +96,9 @@ export class CacheService {
 
   async exists(key: string): Promise<boolean> {
     try {
-      return await this.#store.exists(key);
+      const found = await this.#store.exists(key);
+      this.#count('exists', 'ok', key);
+      return found;
     } catch (err) {
       return this.#degrade('exists', key, err, false);
     }
@@ -95,7 +108,9 @@ export class CacheService {
   async expire(key: string, ttlSeconds: number): Promise<boolean> {
     assertTtl(ttlSeconds);
     try {
-      return await this.#store.expire(key, ttlSeconds);
+      const found = await this.#store.expire(key, ttlSeconds);
+      this.#count('expire', 'ok', key);
+      return found;
     } catch (err) {
       return this.#degrade('expire', key, err, false);
     }
@@ -104,7 +119,9 @@ export class CacheService {
   /** Seconds left: -1 when the key never expires, -2 when it is missing (or the store is down). */
   async ttl(key: string): Promise<number> {
     try {
-      return await this.#store.ttl(key);
+      const seconds = await this.#store.ttl(key);
+      this.#count('ttl', 'ok', key);
+      return seconds;
     } catch (err) {
       return this.#degrade('ttl', key, err, -2);
     }
@@ -116,7 +133,9 @@ export class CacheService {
       throw new ValidationError(`amount must be a whole number (got ${String(amount)})`, 'amount');
     }
     try {
-      return await this.#store.incrBy(key, amount);
+      const value = await this.#store.incrBy(key, amount);
+      this.#count('increment', 'ok', key);
+      return value;
     } catch (err) {
       return this.#degrade('increment', key, err, null);
     }
@@ -131,15 +150,16 @@ export class CacheService {
       entries = keys.map((key) => [key, encodeJson(values[key])]);
     } catch (err) {
       this.#logger.error({ keys: keys.length, err: (err as Error).message }, 'Cache value is not JSON; nothing stored');
-      this.#count('setMany', 'invalid');
+      this.#count('setMany', 'invalid', keys[0]);
       return false;
     }
     try {
       await this.#store.setMany(entries, ttlSeconds);
       this.#logger.debug({ keys: entries.length, ttl: ttlSeconds ?? null }, 'Cache set');
+      this.#count('setMany', 'ok', keys[0]);
       return true;
     } catch (err) {
-      return this.#degrade('setMany', `${keys.length} keys`, err, false);
+      return this.#degrade('setMany', `${keys.length} keys`, err, false, keys[0]);
     }
   }
 
@@ -148,12 +168,19 @@ export class CacheService {
     try {
       const raw = await this.#store.getMany(keys);
       const found: Record<string, T> = {};
+      let hits = 0;
       raw.forEach((text, i) => {
-        if (text !== null) found[keys[i]!] = JSON.parse(text) as T;
+        if (text !== null) {
+          found[keys[i]!] = JSON.parse(text) as T;
+          hits++;
+        }
       });
+      // Each key is a hit or a miss, as if read one by one.
+      if (hits > 0) this.#count('getMany', 'hit', keys[0], hits);
+      if (raw.length > hits) this.#count('getMany', 'miss', keys[0], raw.length - hits);
       return found;
     } catch (err) {
-      return this.#degrade('getMany', `${keys.length} keys`, err, {} as Record<string, T>);
+      return this.#degrade('getMany', `${keys.length} keys`, err, {} as Record<string, T>, keys[0]);
     }
   }
 
@@ -169,6 +196,7 @@ export class CacheService {
         deleted += await this.#store.delete(batch);
       }
       this.#logger.debug({ pattern, deleted }, 'Cache pattern deleted');
+      this.#count('deletePattern', 'ok', pattern);
       return deleted;
     } catch (err) {
       this.#logger.error({ pattern, deletedBeforeFailure: deleted }, 'Pattern delete stopped part way');
@@ -200,21 +228,38 @@ export class CacheService {
     }
   }
 
-  /** Counter handles by operation and outcome: get and set count on every call, so no label lookup per count. */
+  readonly #operations: CounterFamily;
+  /**
+   * Counter handles by operation, outcome and namespace: get and set count on every call, so no label lookup per
+   * count. The namespace is the key's first part after `remembr:`; it is chosen by code (makeKey), never an id, and
+   * past MAX_NAMESPACES distinct ones the rest count as `other`, so a caller passing odd keys cannot grow the series.
+   */
   readonly #counters = new Map<string, Counter>();
+  readonly #namespaces = new Set<string>();
 
-  #count(operation: string, outcome: string): void {
-    const id = `${operation}/${outcome}`;
+  #count(operation: string, outcome: string, key: string | undefined, by = 1): void {
+    const namespace = this.#namespaceOf(key);
+    const id = `${operation}\u0001${outcome}\u0001${namespace}`;
     let counter = this.#counters.get(id);
     if (counter === undefined) {
-      counter = this.#metrics.counter('remembr_cache_operations_total', { operation, outcome }, 'Cache operations by outcome');
+      counter = this.#operations.labels(operation, outcome, namespace);
       this.#counters.set(id, counter);
     }
-    counter.inc();
+    counter.inc(by);
   }
 
-  #degrade<T>(operation: string, key: string, err: unknown, fallback: T): T {
-    this.#count(operation, 'error');
+  #namespaceOf(key: string | undefined): string {
+    if (key === undefined || !key.startsWith(NAMESPACED)) return 'none';
+    const end = key.indexOf(':', NAMESPACED.length);
+    const namespace = end < 0 ? key.slice(NAMESPACED.length) : key.slice(NAMESPACED.length, end);
+    if (this.#namespaces.has(namespace)) return namespace;
+    if (!NAMESPACE.test(namespace) || this.#namespaces.size >= MAX_NAMESPACES) return 'other';
+    this.#namespaces.add(namespace);
+    return namespace;
+  }
+
+  #degrade<T>(operation: string, key: string, err: unknown, fallback: T, namespaceKey: string | undefined = key): T {
+    this.#count(operation, 'error', namespaceKey);
     this.#metrics.increment('remembr_cache_errors_total', { operation }, 1, 'Cache operations that failed and degraded');
     this.#logger.error({ key, operation, err: (err as Error)?.message ?? String(err) }, 'Cache operation failed');
     return fallback;
