@@ -9,6 +9,13 @@ const NAMESPACED = `${KEY_PREFIX}:`;
 const NAMESPACE = /^[A-Za-z0-9_-]{1,32}$/;
 const MAX_NAMESPACES = 64;
 
+/** The handles get and set count with on every call, for one namespace. */
+interface HotCounters {
+  getHit: Counter;
+  getMiss: Counter;
+  setOk: Counter;
+}
+
 export interface CacheServiceOptions {
   logger?: Logger;
   metrics?: Metrics;
@@ -53,35 +60,70 @@ export class CacheService {
     this.#scanBatchSize = options.scanBatchSize ?? 500;
   }
 
-  async get<T = unknown>(key: string): Promise<T | null> {
+  /**
+   * The hot path, written without async functions: one `then` on the store's promise instead of an async frame
+   * awaiting another (measured in BENCHMARKS.md, "JSON get"). Every outcome is still counted and a failure still
+   * degrades to null.
+   */
+  get<T = unknown>(key: string): Promise<T | null> {
+    let pending: Promise<string | null>;
     try {
-      const raw = await this.#store.get(key);
-      this.#count('get', raw === null ? 'miss' : 'hit', key);
-      this.#logger.debug({ key }, raw === null ? 'Cache miss' : 'Cache hit');
-      return raw === null ? null : (JSON.parse(raw) as T);
+      pending = this.#store.get(key);
     } catch (err) {
-      return this.#degrade('get', key, err, null);
+      return Promise.resolve(this.#degrade('get', key, err, null));
     }
+    return pending.then(
+      (raw) => {
+        if (raw === null) {
+          this.#hot(key).getMiss.inc();
+          if (this.#debug()) this.#logger.debug({ key }, 'Cache miss');
+          return null;
+        }
+        let value: T;
+        try {
+          value = JSON.parse(raw) as T;
+        } catch (err) {
+          // Not written by Remembr (or corrupted): as unusable as a failed read, and counted as one.
+          return this.#degrade('get', key, err, null);
+        }
+        this.#hot(key).getHit.inc();
+        if (this.#debug()) this.#logger.debug({ key }, 'Cache hit');
+        return value;
+      },
+      (err: unknown) => this.#degrade('get', key, err, null),
+    );
   }
 
-  async set(key: string, value: unknown, ttlSeconds?: number): Promise<boolean> {
-    if (ttlSeconds !== undefined) assertTtl(ttlSeconds);
+  /** Like get, one `then` on the store's promise; the JSON refusal and the TTL check run before anything is sent. */
+  set(key: string, value: unknown, ttlSeconds?: number): Promise<boolean> {
     let text: string;
+    try {
+      // A wrong TTL rejects (as from an async function), never throws at the caller.
+      if (ttlSeconds !== undefined) assertTtl(ttlSeconds);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     try {
       text = encodeJson(value);
     } catch (err) {
       this.#logger.error({ key, err: (err as Error).message }, 'Cache value is not JSON; nothing stored');
       this.#count('set', 'invalid', key);
-      return false;
+      return Promise.resolve(false);
     }
+    let pending: Promise<void>;
     try {
-      await this.#store.set(key, text, ttlSeconds);
-      this.#count('set', 'ok', key);
-      this.#logger.debug({ key, ttl: ttlSeconds ?? null }, 'Cache set');
-      return true;
+      pending = this.#store.set(key, text, ttlSeconds);
     } catch (err) {
-      return this.#degrade('set', key, err, false);
+      return Promise.resolve(this.#degrade('set', key, err, false));
     }
+    return pending.then(
+      () => {
+        this.#hot(key).setOk.inc();
+        if (this.#debug()) this.#logger.debug({ key, ttl: ttlSeconds ?? null }, 'Cache set');
+        return true;
+      },
+      (err: unknown) => this.#degrade('set', key, err, false),
+    );
   }
 
   async delete(key: string): Promise<boolean> {
@@ -230,22 +272,42 @@ export class CacheService {
 
   readonly #operations: CounterFamily;
   /**
-   * Counter handles by operation, outcome and namespace: get and set count on every call, so no label lookup per
-   * count. The namespace is the key's first part after `remembr:`; it is chosen by code (makeKey), never an id, and
-   * past MAX_NAMESPACES distinct ones the rest count as `other`, so a caller passing odd keys cannot grow the series.
+   * Counter handles by operation, outcome and namespace, made once per series so no label lookup runs per count.
+   * The namespace is the key's first part after `remembr:`: chosen by code (makeKey), never an id; past
+   * MAX_NAMESPACES distinct ones the rest count as `other`, so a caller passing odd keys cannot grow the series.
    */
   readonly #counters = new Map<string, Counter>();
+  /** get and set count on every call: their handles per namespace are one map lookup away. */
+  readonly #hotByNamespace = new Map<string, HotCounters>();
   readonly #namespaces = new Set<string>();
 
-  #count(operation: string, outcome: string, key: string | undefined, by = 1): void {
+  /** Debug lines cost an object per call even when pino drops them: build them only when they will be written. */
+  #debug(): boolean {
+    return this.#logger.isLevelEnabled('debug');
+  }
+
+  #hot(key: string): HotCounters {
     const namespace = this.#namespaceOf(key);
+    let hot = this.#hotByNamespace.get(namespace);
+    if (hot === undefined) {
+      hot = { getHit: this.#counter('get', 'hit', namespace), getMiss: this.#counter('get', 'miss', namespace), setOk: this.#counter('set', 'ok', namespace) };
+      this.#hotByNamespace.set(namespace, hot);
+    }
+    return hot;
+  }
+
+  #counter(operation: string, outcome: string, namespace: string): Counter {
     const id = `${operation}\u0001${outcome}\u0001${namespace}`;
     let counter = this.#counters.get(id);
     if (counter === undefined) {
       counter = this.#operations.labels(operation, outcome, namespace);
       this.#counters.set(id, counter);
     }
-    counter.inc(by);
+    return counter;
+  }
+
+  #count(operation: string, outcome: string, key: string | undefined, by = 1): void {
+    this.#counter(operation, outcome, this.#namespaceOf(key)).inc(by);
   }
 
   #namespaceOf(key: string | undefined): string {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { StoreUnavailableError } from '../errors.js';
+import { StoreError } from '../errors.js';
 import type { Reply, Script, ServerInfo, Store, StoreKind } from '../store/port.js';
 import { STORE_LATENCY_BUCKETS, type CounterFamily, type Metrics, type Observer } from './metrics.js';
 
@@ -7,19 +7,18 @@ import { STORE_LATENCY_BUCKETS, type CounterFamily, type Metrics, type Observer 
 export type FailureKind = 'timeout' | 'connection' | 'out_of_memory' | 'other';
 
 /**
- * Sorts a store failure by kind. An answer that did not come in time (whatever the error class that says so) is
- * a timeout; Redis refusing writes because maxmemory is reached is out of memory; any other outage is the
- * connection; anything else (a script bug, a wrong type) is other.
+ * Sorts a store failure by kind. No answer within the deadline is a timeout (an OutcomeUnknownError, or a
+ * StoreUnavailableError when the command was never written); Redis refusing a write at maxmemory is out of
+ * memory; any other StoreError is the connection (refused, lost, not connected); anything else (a script bug,
+ * a wrong type) is other.
  */
 export function failureKind(err: unknown): FailureKind {
-  const name = (err as Error | undefined)?.name;
   const message = err instanceof Error ? err.message : String(err);
   const cause = (err as { cause?: unknown } | undefined)?.cause;
   const causeMessage = cause instanceof Error ? cause.message : '';
   if (/^OOM\b/.test(causeMessage) || /\bOOM\b/.test(message)) return 'out_of_memory';
-  if (name === 'OutcomeUnknownError' || /no answer within|timed? ?out/i.test(message)) return 'timeout';
-  if (err instanceof StoreUnavailableError || name === 'StoreUnavailableError') return 'connection';
-  return 'other';
+  if (!(err instanceof StoreError)) return 'other';
+  return /no answer within/.test(message) || /no answer within/.test(causeMessage) ? 'timeout' : 'connection';
 }
 
 const OPERATIONS = ['get', 'set', 'delete', 'exists', 'expire', 'ttl', 'incrBy', 'getDel', 'setMany', 'getMany', 'scan', 'ping'] as const;

@@ -18,7 +18,7 @@ const MessageBody = Type.Object({
   id: Type.String(),
   role: Type.String(),
   content: Type.String(),
-  tokens: Type.Integer({ description: 'cl100k_base tokens of content' }),
+  tokens: Type.Integer({ description: 'Tokens of content in the configured TOKEN_ENCODING (cl100k_base by default)' }),
   created_at: Type.String({ format: 'date-time' }),
 });
 const TokenUsageBody = Type.Object({ used: Type.Integer(), max: Type.Integer(), percentage: Type.Number() });
