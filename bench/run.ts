@@ -14,11 +14,12 @@ import { httpCase } from './cases/http.js';
 import { memoryCase } from './cases/memory.js';
 import { patternDeleteCase } from './cases/pattern-delete.js';
 import { rateLimitCase } from './cases/rate-limit.js';
+import { tokensCase } from './cases/tokens.js';
 import type { BenchCase, BenchContext } from './context.js';
 import type { CaseResult } from './harness.js';
 import { describeMachine, jsonLine, markdownCase, markdownDocument } from './report.js';
 
-const CASES: BenchCase[] = [cacheJsonCase, clientShapeCase, batchesCase, patternDeleteCase, rateLimitCase, memoryCase, httpCase];
+const CASES: BenchCase[] = [cacheJsonCase, clientShapeCase, batchesCase, patternDeleteCase, rateLimitCase, memoryCase, tokensCase, httpCase];
 
 interface Args {
   quick: boolean;

@@ -1,5 +1,5 @@
 // Copies the Lua scripts that sit beside their callers in src/ to the same places in dist/ (tsc copies only .ts).
-import { cpSync, readdirSync } from 'node:fs';
+import { chmodSync, cpSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 function* files(dir) {
@@ -11,3 +11,6 @@ function* files(dir) {
 }
 
 for (const file of files('src')) cpSync(file, join('dist', relative('src', file)));
+
+// The CLI is run as a program (`npx remembr`, the package's bin): tsc writes it without the execute bit.
+chmodSync(join('dist', 'cli', 'main.js'), 0o755);

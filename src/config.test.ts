@@ -37,6 +37,7 @@ describe('loadConfig defaults', () => {
       rateLimitLegacyHeaders: false,
       authFailuresPerMinute: 20,
       shortTermMaxTokens: 4000,
+      tokenEncoding: 'cl100k_base',
       maxMessageBytes: 32768,
       bodyLimitBytes: 1048576,
     });
@@ -70,6 +71,7 @@ describe('loadConfig defaults', () => {
       RATE_LIMIT_LEGACY_HEADERS: 'true',
       AUTH_FAILURES_PER_MINUTE: '3',
       SHORT_TERM_MAX_TOKENS: '1000',
+      TOKEN_ENCODING: 'o200k_base',
       MAX_MESSAGE_BYTES: '2048',
       BODY_LIMIT_BYTES: '4096',
     });
@@ -95,6 +97,7 @@ describe('loadConfig defaults', () => {
       rateLimitLegacyHeaders: true,
       authFailuresPerMinute: 3,
       shortTermMaxTokens: 1000,
+      tokenEncoding: 'o200k_base',
       maxMessageBytes: 2048,
       bodyLimitBytes: 4096,
     });
@@ -139,6 +142,8 @@ describe('loadConfig refuses bad values, naming the variable', () => {
     ['AUTH_FAILURES_PER_MINUTE', 'x', /AUTH_FAILURES_PER_MINUTE must be a whole number/],
     ['SHORT_TERM_MAX_TOKENS', '8', /SHORT_TERM_MAX_TOKENS must be a whole number from 16/],
     ['MAX_MESSAGE_BYTES', '0', /MAX_MESSAGE_BYTES must be a whole number from 1/],
+    ['MAX_MESSAGE_BYTES', '1048577', /MAX_MESSAGE_BYTES must be a whole number from 1 to 1048576/],
+    ['TOKEN_ENCODING', 'p50k_base', /TOKEN_ENCODING must be one of cl100k_base, o200k_base/],
     ['BODY_LIMIT_BYTES', '10', /BODY_LIMIT_BYTES must be a whole number from 1024/],
     ['REDIS_URL', 'http://cache.example.com:6379', /REDIS_URL must start with redis:\/\/ or rediss:\/\/ \(got http:\/\/\)/],
     ['REDIS_URL', 'cache.example.com:6379', /REDIS_URL must start with redis:\/\/ or rediss:\/\//],

@@ -1,4 +1,5 @@
 import { ConfigError } from './errors.js';
+import { TOKEN_ENCODINGS, type TokenEncoding } from './memory/tokens.js';
 
 export type Environment = 'local' | 'staging' | 'production';
 export type FailMode = 'open' | 'closed';
@@ -52,9 +53,11 @@ export interface Config {
   rateLimitLegacyHeaders: boolean;
   /** Failed authentications allowed per client address per minute. @default 20 */
   authFailuresPerMinute: number;
-  /** Token budget of a short-term window (cl100k_base). @default 4000 */
+  /** Token budget of a short-term window, in `tokenEncoding` tokens. @default 4000 */
   shortTermMaxTokens: number;
-  /** Largest message content in bytes (UTF-8). @default 32768 */
+  /** The encoding tokens are counted in: `cl100k_base` (GPT-4, GPT-3.5) or `o200k_base` (GPT-4o, o1 and later). @default 'cl100k_base' */
+  tokenEncoding: TokenEncoding;
+  /** Largest message content in bytes (UTF-8), at most 1 MiB. @default 32768 */
   maxMessageBytes: number;
   /** Largest request body in bytes. @default 1048576 */
   bodyLimitBytes: number;
@@ -76,9 +79,13 @@ export const DEFAULTS = {
   rateLimitLegacyHeaders: false,
   authFailuresPerMinute: 20,
   shortTermMaxTokens: 4000,
+  tokenEncoding: 'cl100k_base',
   maxMessageBytes: 32 * 1024,
   bodyLimitBytes: 1024 * 1024,
 } satisfies Partial<Config>;
+
+/** The largest MAX_MESSAGE_BYTES accepted. */
+export const MAX_MESSAGE_BYTES_CAP = 1024 * 1024;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const USER_ID = /^[A-Za-z0-9_\-.]{1,64}$/;
@@ -160,7 +167,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitLegacyHeaders: flag('RATE_LIMIT_LEGACY_HEADERS', DEFAULTS.rateLimitLegacyHeaders),
     authFailuresPerMinute: integer('AUTH_FAILURES_PER_MINUTE', DEFAULTS.authFailuresPerMinute, 1, 1_000_000),
     shortTermMaxTokens: integer('SHORT_TERM_MAX_TOKENS', DEFAULTS.shortTermMaxTokens, 16, 10_000_000),
-    maxMessageBytes: integer('MAX_MESSAGE_BYTES', DEFAULTS.maxMessageBytes, 1, 64 * 1024 * 1024),
+    tokenEncoding: oneOf<TokenEncoding>('TOKEN_ENCODING', TOKEN_ENCODINGS, DEFAULTS.tokenEncoding),
+    // Counting is n log n in a message's size, on the event loop: 1 MiB of the worst input is well under a second.
+    maxMessageBytes: integer('MAX_MESSAGE_BYTES', DEFAULTS.maxMessageBytes, 1, MAX_MESSAGE_BYTES_CAP),
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', DEFAULTS.bodyLimitBytes, 1024, 256 * 1024 * 1024),
   };
   if (problems.length > 0) {

@@ -29,7 +29,8 @@ export type {
   Checkpoint,
   ShortTermMemoryOptions,
 } from './memory/short-term-memory.js';
-export { countTokens } from './memory/tokens.js';
+export { countTokens, loadEncoder, BytePairEncoder, TOKEN_ENCODINGS } from './memory/tokens.js';
+export type { TokenEncoding } from './memory/tokens.js';
 
 export {
   makeKey,
@@ -47,11 +48,11 @@ export type { KeyPart } from './keys.js';
 
 export { loadConfig, describeRedisUrl, DEFAULTS } from './config.js';
 export type { Config, ApiKey, Environment, FailMode } from './config.js';
-export { ValidationError, StoreUnavailableError, NotInitializedError, CapacityError, ConfigError } from './errors.js';
+export { ValidationError, StoreError, StoreUnavailableError, OutcomeUnknownError, NotInitializedError, CapacityError, ConfigError } from './errors.js';
 export { checkStore } from './health.js';
 export type { RedisStatus } from './health.js';
 
-export type { Store, StoreKind, Script, Reply } from './store/port.js';
+export type { Store, StoreKind, Script, Reply, ServerInfo } from './store/port.js';
 export { defineScript } from './store/script.js';
 export { MemoryStore } from './store/memory-store.js';
 export { MemoryDb } from './store/memory-db.js';

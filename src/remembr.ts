@@ -61,6 +61,7 @@ export async function createRemembr(options: RemembrOptions = {}): Promise<Remem
     metrics,
     maxTokens: config.shortTermMaxTokens,
     maxMessageBytes: config.maxMessageBytes,
+    tokenEncoding: config.tokenEncoding,
   });
   return {
     config,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/http/index.js';
 import { hashSlot } from '../src/store/hash-slot.js';
-import { as, testConfig } from './support/app.js';
+import { as, callersOf, testConfig } from './support/app.js';
 import { captureLog } from './support/log-capture.js';
 import { startRedisCluster, type RedisCluster } from './support/redis-cluster.js';
 import type { RedisServer } from './support/redis-server.js';
@@ -45,9 +45,7 @@ describe('the HTTP service on a Redis Cluster', () => {
     await cluster?.stop();
   });
 
-  const call = (user: User, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
-    app.inject({ method, url: `/api/v1${url}`, headers: as(USERS[user]), ...(payload ? { payload } : {}) });
-  const health = async () => (await app.inject({ method: 'GET', url: '/api/v1/health' })).json();
+  const { call, health } = callersOf(() => app, USERS);
 
   it('reports the cluster healthy', async () => {
     expect(await health()).toMatchObject({ status: 'ok', redis_status: 'healthy', store: 'redis' });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createRemembr, silentLogger, type Config, type Logger, type Remembr, type Store } from '../index.js';
+import { VERSION } from '../version.js';
 import { sendError, HttpError } from './errors.js';
 import { authenticate, createAuthenticator, type Caller } from './auth.js';
 import { healthRoutes } from './routes/health.js';
@@ -33,9 +33,7 @@ export interface AppOptions {
   remembr?: Remembr;
 }
 
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export { VERSION };
 
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 

@@ -25,3 +25,37 @@ describe.each(backends)('GET /api/v1/health on %s', (backend) => {
     expect(res.json().error).toMatchObject({ code: 'NOT_FOUND', request_id: res.headers['x-request-id'] });
   });
 });
+
+describe.each(backends)('liveness and readiness on %s', (backend) => {
+  const ctx = useApp(backend);
+
+  it('are both 200 while the store answers, without authentication', async () => {
+    const live = await ctx.app.inject({ method: 'GET', url: '/api/v1/health/live' });
+    expect(live.statusCode).toBe(200);
+    expect(live.json()).toEqual({ status: 'ok' });
+    const ready = await ctx.app.inject({ method: 'GET', url: '/api/v1/health/ready' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ready', redis_status: 'healthy' });
+  });
+});
+
+describe('liveness and readiness while Redis is away', () => {
+  const ctx = useApp('redis', { redisCommandTimeoutMs: 300 });
+
+  it('keeps live at 200, turns ready to 503 while Redis is killed, and back to 200 once it returns', async () => {
+    await ctx.server!.kill();
+    const ready = await ctx.app.inject({ method: 'GET', url: '/api/v1/health/ready' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toEqual({ status: 'not_ready', redis_status: 'unhealthy' });
+    expect((await ctx.app.inject({ method: 'GET', url: '/api/v1/health/live' })).statusCode).toBe(200);
+
+    await ctx.server!.start();
+    const deadline = Date.now() + 10_000;
+    let status = 0;
+    while (Date.now() < deadline && status !== 200) {
+      status = (await ctx.app.inject({ method: 'GET', url: '/api/v1/health/ready' })).statusCode;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(status).toBe(200);
+  });
+});

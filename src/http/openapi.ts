@@ -47,6 +47,8 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
     'Over the caller’s rate limit, or too many failed authentications from this address; retry after Retry-After seconds (RATE_LIMIT_EXCEEDED)',
   500: 'An unexpected error; it is logged with the request id (INTERNAL_ERROR)',
   503: 'The store is unavailable and nothing was changed, or rate limiting fails closed while it is; retry after Retry-After seconds (SERVICE_UNAVAILABLE)',
+  504:
+    'The store did not answer in time, so the write may or may not have been carried out; retry with the same Idempotency-Key (OUTCOME_UNKNOWN)',
 };
 
 const SUCCESS_DESCRIPTIONS: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'Done; no body' };
@@ -59,16 +61,18 @@ function sharedErrors(route: { authenticated: boolean; takesBody: boolean }): nu
   if (route.takesBody) statuses.push(413, 415);
   // Authentication, the per-address failure limit, the rate limit, and the store behind them.
   if (route.authenticated) statuses.push(401, 429, 503);
+  // A write the store did not acknowledge in time (a read is simply 503: it is safe to repeat).
+  if (route.authenticated && route.takesBody) statuses.push(504);
   return statuses;
 }
 
 function headersFor(status: number, authenticated: boolean): Record<string, Header> {
   // 401 is answered before the caller is known, so it is not counted against a rate limit.
-  const counted = authenticated && status !== 401 && status !== 503;
+  const counted = authenticated && status !== 401 && status !== 503 && status !== 504;
   return {
     ...RESPONSE_HEADERS.requestId,
     ...(counted ? RESPONSE_HEADERS.rateLimit : {}),
-    ...(status === 429 || status === 503 ? RESPONSE_HEADERS.retryAfter : {}),
+    ...(status === 429 || status === 503 || status === 504 ? RESPONSE_HEADERS.retryAfter : {}),
   };
 }
 
@@ -91,14 +95,14 @@ function completeResponses(response: Record<string, ResponseEntry>, authenticate
       complete[key] = { ...given, description: given.description ?? SUCCESS_DESCRIPTIONS[status] ?? 'Answer', headers };
       continue;
     }
-    if (status >= 400) {
+    if (status >= 400 && (given === undefined || isEnvelope(given))) {
       const description = given?.description ?? ERROR_DESCRIPTIONS[status] ?? 'Error';
-      if (given && !isEnvelope(given)) throw new Error(`Error response ${key} must be the error envelope (use errorResponse)`);
       complete[key] = { description, headers, content: { 'application/json': { schema: { $ref: `${ErrorEnvelope.$id}#` } } } };
       continue;
     }
+    // A success, or a failure with a body of its own (readiness answers 503 with its status, not the envelope).
     const { description, ...schema } = given!;
-    const text = description ?? SUCCESS_DESCRIPTIONS[status] ?? 'Answer';
+    const text = description ?? SUCCESS_DESCRIPTIONS[status] ?? ERROR_DESCRIPTIONS[status] ?? 'Answer';
     // A body-less answer (204) keeps its `type: 'null'` schema, which is how @fastify/swagger knows to emit no content.
     complete[key] = schema.type === 'null' ? { ...schema, description: text, headers } : { description: text, headers, content: { 'application/json': { schema } } };
   }

@@ -78,16 +78,25 @@ export const errorResponse = (description: string): typeof ErrorEnvelope => ({ .
 
 // Health
 
+export const RedisStatus = oneOf(['healthy', 'unhealthy', 'not_initialized', 'error'], {
+  $id: 'RedisStatus',
+  description: 'healthy; unhealthy (unreachable); not_initialized; error',
+});
+
 export const Health = Type.Object(
   {
-    status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+    status: oneOf(['ok', 'degraded']),
     environment: Type.String(),
     version: Type.String(),
-    redis_status: Type.Union([Type.Literal('healthy'), Type.Literal('unhealthy'), Type.Literal('not_initialized'), Type.Literal('error')]),
-    store: Type.Union([Type.Literal('redis'), Type.Literal('memory')], { description: 'What backs the service: a Redis server or the embedded in-memory store' }),
+    redis_status: ref(RedisStatus),
+    store: oneOf(['redis', 'memory'], { description: 'What backs the service: a Redis server or the embedded in-memory store' }),
   },
   { $id: 'Health' },
 );
+
+export const Liveness = Type.Object({ status: oneOf(['ok']) }, { $id: 'Liveness' });
+
+export const Readiness = Type.Object({ status: oneOf(['ready', 'not_ready']), redis_status: ref(RedisStatus) }, { $id: 'Readiness' });
 
 // Sessions
 
@@ -132,7 +141,7 @@ export const Message = Type.Object(
     id: Type.String(),
     role: ref(MessageRole),
     content: Type.String(),
-    tokens: Type.Integer({ description: 'cl100k_base tokens of content' }),
+    tokens: Type.Integer({ description: 'Tokens of content in the configured TOKEN_ENCODING (cl100k_base by default)' }),
     created_at: Type.String({ format: 'date-time' }),
   },
   { $id: 'Message' },
@@ -196,7 +205,10 @@ export const TaskResult = Type.Object({ result: Type.Unknown({ description: 'Wha
 export const COMPONENT_SCHEMAS: readonly TSchema[] = [
   ErrorDetail,
   ErrorEnvelope,
+  RedisStatus,
   Health,
+  Liveness,
+  Readiness,
   CreateSession,
   Session,
   SessionList,

@@ -15,7 +15,7 @@ import {
   type CheckpointInfo,
   type StoredMessage,
 } from './memory-scripts.js';
-import { countTokens } from './tokens.js';
+import { countTokens, TOKEN_ENCODINGS, type TokenEncoding } from './tokens.js';
 
 export const MESSAGE_ROLES = ['system', 'user', 'assistant', 'tool'] as const;
 export type MessageRole = (typeof MESSAGE_ROLES)[number];
@@ -24,7 +24,7 @@ export interface Message {
   id: string;
   role: MessageRole;
   content: string;
-  /** cl100k_base tokens of `content`. */
+  /** Tokens of `content` in the window's encoding. */
   tokens: number;
   /** ISO-8601, UTC. */
   createdAt: string;
@@ -59,8 +59,10 @@ export interface Checkpoint {
 export interface ShortTermMemoryOptions {
   logger?: Logger;
   metrics?: Metrics;
-  /** Token budget of one window (cl100k_base). @default 4000 */
+  /** Token budget of one window, in `tokenEncoding` tokens. @default 4000 */
   maxTokens?: number;
+  /** The encoding tokens are counted in. @default 'cl100k_base' */
+  tokenEncoding?: TokenEncoding;
   /** Largest message content in bytes (UTF-8). @default 32768 */
   maxMessageBytes?: number;
   /** How long a window lives after its last read or write (never past its session). @default SHORT_TERM_TTL (1800) */
@@ -79,7 +81,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * that first checks the session is live, so a window exists only under a live session of its own user, concurrent
  * appends all land exactly once, and a failed read changes nothing.
  *
- * Like sessions, a window is state rather than a cache: a store failure rejects with StoreUnavailableError.
+ * Like sessions, a window is state rather than a cache: a store failure rejects with a StoreError.
  * Methods resolve to null when the session is missing, expired, or another user's.
  */
 export class ShortTermMemory {
@@ -88,6 +90,7 @@ export class ShortTermMemory {
   readonly #metrics: Metrics;
   readonly #maxTokens: number;
   readonly #maxMessageBytes: number;
+  readonly #encoding: TokenEncoding;
   readonly #ttlMs: number;
   readonly #checkpointTtlMs: number;
   readonly #maxCheckpoints: number;
@@ -98,6 +101,10 @@ export class ShortTermMemory {
     this.#metrics = options.metrics ?? new Metrics();
     this.#maxTokens = positive(options.maxTokens ?? 4000, 'maxTokens');
     this.#maxMessageBytes = positive(options.maxMessageBytes ?? 32 * 1024, 'maxMessageBytes');
+    this.#encoding = options.tokenEncoding ?? 'cl100k_base';
+    if (!TOKEN_ENCODINGS.includes(this.#encoding)) {
+      throw new ValidationError(`tokenEncoding must be one of ${TOKEN_ENCODINGS.join(', ')}`, 'tokenEncoding');
+    }
     this.#ttlMs = assertTtl(options.ttlSeconds ?? SHORT_TERM_TTL, 'ttlSeconds') * 1000;
     this.#checkpointTtlMs = assertTtl(options.checkpointTtlSeconds ?? LONG_TERM_TTL, 'checkpointTtlSeconds') * 1000;
     this.#maxCheckpoints = positive(options.maxCheckpoints ?? 20, 'maxCheckpoints');
@@ -127,7 +134,7 @@ export class ShortTermMemory {
       throw new ValidationError('content is not valid Unicode (it has an unpaired surrogate)', 'content');
     }
     const keys = sessionKeys(userId, sessionId);
-    const tokens = await countTokens(content);
+    const tokens = await countTokens(content, this.#encoding);
     if (tokens > this.#maxTokens) {
       this.#countAppend('too_large');
       throw new CapacityError(`content is ${tokens} tokens, more than the whole window budget of ${this.#maxTokens}`, 'content');

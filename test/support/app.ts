@@ -15,6 +15,15 @@ export const as = (key: string) => ({ authorization: `Bearer ${key}` });
 export const asAlice = as(ALICE_KEY);
 export const asBob = as(BOB_KEY);
 
+/** Requests through `app.inject` as one of `users` (user id → API key), and the health answer. */
+export function callersOf<User extends string>(app: () => FastifyInstance, users: Record<User, string>) {
+  return {
+    call: (user: User, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
+      app().inject({ method, url: `/api/v1${url}`, headers: as(users[user]), ...(payload ? { payload } : {}) }),
+    health: async () => (await app().inject({ method: 'GET', url: '/api/v1/health' })).json(),
+  };
+}
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     ...DEFAULTS,

@@ -5,12 +5,17 @@ import { freePort, startRedisServer, type RedisServer } from './redis-server.js'
 const run = promisify(execFile);
 
 /**
- * A Redis Cluster of the test's own: three masters, no replicas, each a redis-server with its own directory and
- * cluster config file on free ports. Fault tests kill and restart single nodes; a restarted node reads its
- * nodes.conf again and takes back its slots.
+ * A Redis Cluster of the test's own: three masters, each a redis-server with its own directory and cluster config
+ * file on free ports, with no replicas (the fast default) or one replica per master. Fault tests kill and restart
+ * single nodes; a restarted node reads its nodes.conf again and takes back its slots, or, when its replica was
+ * promoted meanwhile, comes back as that replica's replica.
  */
 export interface RedisCluster {
-  /** The masters, in the order their slot ranges were assigned (node 0 holds slot 0). */
+  /**
+   * Every node. The first three are the masters as created, in the order their slot ranges were assigned (node 0
+   * holds slot 0); with replicas, the next three are the replicas redis-cli gave them (which serves which:
+   * `replicaOf`). After a failover the roles differ: ask `masterOf`.
+   */
   readonly nodes: readonly RedisServer[];
   /** A seed node's URL, as REDIS_URL would give it (with the password when there is one). */
   readonly url: string;
@@ -24,6 +29,15 @@ export interface RedisCluster {
   flagsOf(node: RedisServer, seenBy: readonly RedisServer[]): Promise<string[][]>;
   /** The node that serves a hash slot, as the cluster itself says (CLUSTER NODES on a running node). */
   masterOf(slot: number): Promise<RedisServer>;
+  /** The node that replicates `master` (with one replica per master). */
+  replicaOf(master: RedisServer): Promise<RedisServer>;
+  /**
+   * Resolves once a node other than `victim` serves `slot` and every node still running (but `victim`) reports
+   * `cluster_state:ok`: the cluster promoted a replica by itself. Returns the new master.
+   */
+  waitForFailover(victim: RedisServer, slot: number): Promise<RedisServer>;
+  /** Resolves once every replica has acknowledged all its master has written (replication offsets equal). */
+  replicasCaughtUp(): Promise<void>;
   /** A redis-cli command against one node; its reply as text. */
   cli(node: RedisServer, ...args: string[]): Promise<string>;
   /** Stops every node and removes their directories. */
@@ -35,15 +49,22 @@ export interface RedisClusterOptions {
   args?: string[];
   /** Password of the default user on every node. */
   password?: string;
+  /**
+   * One replica per master (six nodes) instead of none (three): a killed master is replaced by its replica after
+   * `cluster-node-timeout` instead of waiting to be restarted. Slower to start, so only the failover suites ask.
+   * @default 0
+   */
+  replicas?: 0 | 1;
 }
 
-const NODES = 3;
+const MASTERS = 3;
 
 export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisCluster> {
   const auth = options.password ? ['--masterauth', options.password] : [];
+  const replicas = options.replicas ?? 0;
   const nodes: RedisServer[] = [];
   try {
-    for (let i = 0; i < NODES; i++) {
+    for (let i = 0; i < MASTERS * (1 + replicas); i++) {
       // The cluster bus would sit at port + 10000, which may not be free or may not even exist; name it.
       const busPort = await freePort();
       nodes.push(
@@ -94,12 +115,19 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     }
   };
 
-  const masterOf = async (slot: number) => {
-    let rows: string[][] = [];
+  /** CLUSTER NODES as the first node that answers sees it (a killed node does not). */
+  const anyTable = async (except?: RedisServer) => {
     for (const node of nodes) {
-      rows = await table(node);
-      if (rows.length > 0) break;
+      if (node === except) continue;
+      const rows = await table(node);
+      if (rows.length > 0) return rows;
     }
+    return [];
+  };
+  const byAddress = (address: string | undefined) => nodes.find((node) => address?.startsWith(`127.0.0.1:${node.port}@`));
+
+  const masterOf = async (slot: number, except?: RedisServer) => {
+    const rows = await anyTable(except);
     for (const fields of rows) {
       const port = Number(/:(\d+)@/.exec(fields[1] ?? '')?.[1]);
       const serves = fields.slice(8).some((range) => {
@@ -112,16 +140,68 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     throw new Error(`no node of the cluster serves slot ${slot}`);
   };
 
+  const replicaOf = async (master: RedisServer) => {
+    const rows = await anyTable();
+    const id = rows.find((fields) => byAddress(fields[1]) === master)?.[0];
+    const replica = rows.find((fields) => id !== undefined && fields[3] === id);
+    const node = byAddress(replica?.[1]);
+    if (!node) throw new Error(`no replica of the node on port ${master.port}`);
+    return node;
+  };
+
+  const waitForFailover = async (victim: RedisServer, slot: number) => {
+    const survivors = nodes.filter((node) => node !== victim);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const serving = await masterOf(slot, victim).catch(() => undefined);
+      const states = await Promise.all(
+        survivors.map(async (node) => /cluster_state:(\w+)/.exec(await cli(node, 'CLUSTER', 'INFO').catch(() => ''))?.[1]),
+      );
+      if (serving && serving !== victim && states.every((seen) => seen === 'ok')) return serving;
+      if (Date.now() > deadline) throw new Error(`no replica took over slot ${slot} within 30 s (states ${states.join(', ')})`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
+  const replicasCaughtUp = async () => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const infos = await Promise.all(nodes.map((node) => cli(node, 'INFO', 'replication').catch(() => '')));
+      const behind = infos.filter((info) => {
+        if (!info.includes('role:master')) return false;
+        const offset = /master_repl_offset:(\d+)/.exec(info)?.[1];
+        return [...info.matchAll(/slave\d+:.*offset=(\d+)/g)].some((match) => match[1] !== offset);
+      });
+      if (behind.length === 0) return;
+      if (Date.now() > deadline) throw new Error(`${behind.length} masters' replicas still behind after 20 s`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+
+  /** Every replica has finished its first sync, so a failover has the data to promote. */
+  const replicasInSync = async () => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const infos = await Promise.all(nodes.map((node) => cli(node, 'INFO', 'replication').catch(() => '')));
+      const syncing = infos.filter((info) => info.includes('role:slave') && !info.includes('master_link_status:up'));
+      const replicaCount = infos.filter((info) => info.includes('role:slave')).length;
+      if (replicaCount === MASTERS * replicas && syncing.length === 0) return;
+      if (Date.now() > deadline) throw new Error(`replicas not in sync after 20 s (${replicaCount} replicas, ${syncing.length} syncing)`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
   try {
     await run(
       'redis-cli',
-      ['--cluster', 'create', ...nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', '0', '--cluster-yes'],
+      ['--cluster', 'create', ...nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'],
       { env },
     );
     await waitForState('ok');
+    if (replicas > 0) await replicasInSync();
   } catch (err) {
     await stop();
     throw err;
   }
-  return { nodes, url: nodes[0]!.url, waitForState, flagsOf, masterOf, cli, stop };
+  return { nodes, url: nodes[0]!.url, waitForState, flagsOf, masterOf: (slot) => masterOf(slot), replicaOf, waitForFailover, replicasCaughtUp, cli, stop };
 }
