@@ -67,8 +67,9 @@ function sharedErrors(route: { authenticated: boolean; takesBody: boolean }): nu
 }
 
 function headersFor(status: number, authenticated: boolean): Record<string, Header> {
-  // 401 is answered before the caller is known, so it is not counted against a rate limit.
-  const counted = authenticated && status !== 401 && status !== 503 && status !== 504;
+  // 401 is answered before the caller is known, so it is not counted against a rate limit; with the store down the
+  // limiter counts nothing either, so the fields may be absent from a 503 (they are never required).
+  const counted = authenticated && status !== 401;
   return {
     ...RESPONSE_HEADERS.requestId,
     ...(counted ? RESPONSE_HEADERS.rateLimit : {}),
