@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { loadConfig, type Config } from '../config.js';
-import { ConfigError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import { createLogger } from '../observability/logger.js';
 import { VERSION } from '../version.js';
-import { CliError, EXIT, type CliIo } from './context.js';
+import { CliError, configFrom, EXIT, type CliIo } from './context.js';
 
 /**
  * `remembr mcp`: the MCP tools on stdin/stdout for a desktop agent host, with the service's environment
@@ -15,13 +14,7 @@ export function registerMcp(program: Command, io: CliIo, done: (code: number) =>
     .command('mcp')
     .description('serve the MCP tools over stdio, as the user of REMEMBR_API_KEY')
     .action(async () => {
-      let config: Config;
-      try {
-        config = loadConfig(io.env);
-      } catch (err) {
-        if (err instanceof ConfigError) throw new CliError(err.message, EXIT.usage);
-        throw err;
-      }
+      const config = configFrom(io);
       let mcp: typeof import('../mcp/index.js');
       try {
         mcp = await import('../mcp/index.js');

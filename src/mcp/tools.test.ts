@@ -19,7 +19,7 @@ function failingStore(error: () => Error): Store & { healthy: boolean } {
       if (name === 'healthy') failing.healthy = value as boolean;
       return true;
     },
-  }) as Store & { healthy: boolean };
+  }) as unknown as Store & { healthy: boolean };
 }
 
 async function clientFor(store: Store) {
