@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../../src/http/index.js';
 import { DEFAULTS, type Config } from '../../src/index.js';
+import { observeStatuses } from './documented-statuses.js';
 import { captureLogger } from './log-capture.js';
 import { startRedisCluster, type RedisCluster } from './redis-cluster.js';
 import { startRedisSentinelSet, type RedisSentinelSet } from './redis-sentinel.js';
@@ -46,7 +47,8 @@ export function sentinelConfig(set: RedisSentinelSet, password?: string): Partia
 /**
  * A Fastify app (not listening; use `app.inject`) on the given backend, for the describe block it is called in.
  * On `redis` it runs on a redis-server of its own, on `cluster` on a Redis Cluster of its own, on `sentinel` on a
- * Sentinel set of its own.
+ * Sentinel set of its own. Every status it answers must be documented for its route (see documented-statuses.ts):
+ * closing it fails otherwise.
  */
 export function useApp(
   backend: Backend,
@@ -67,6 +69,7 @@ export function useApp(
       }),
       logger: captureLogger(),
     });
+    observeStatuses(holder.app);
     await holder.app.ready();
   });
   afterAll(async () => {
