@@ -45,7 +45,7 @@ export async function createRemembr(options: RemembrOptions = {}): Promise<Remem
   const config: Config = { ...DEFAULTS, apiKeys: [], ...overrides };
   const metrics = new Metrics();
   logger.info({ store: describeRedisUrl(config.redisUrl) }, 'Remembr store starting');
-  const store = given ?? (await createStore(config, logger));
+  const store = given ?? (await createStore(config, logger, metrics));
   const cache = new CacheService(store, { logger, metrics });
   const rateLimiter = createRateLimiter(store, {
     limit: config.rateLimitPerMinute,

@@ -3,7 +3,7 @@ import { Metrics, type Counter } from '../observability/metrics.js';
 import { ValidationError } from '../errors.js';
 import { assertScopedPattern } from '../keys.js';
 import type { Store } from '../store/port.js';
-import { encodeJson } from './json.js';
+import { decodeShared, encodeJson } from './json.js';
 
 export interface CacheServiceOptions {
   logger?: Logger;
@@ -53,6 +53,7 @@ export class CacheService {
    * degrades to null.
    */
   get<T = unknown>(key: string): Promise<T | null> {
+    if (this.#store.getDecoded !== undefined) return this.#getShared<T>(key);
     let pending: Promise<string | null>;
     try {
       pending = this.#store.get(key);
@@ -61,11 +62,7 @@ export class CacheService {
     }
     return pending.then(
       (raw) => {
-        if (raw === null) {
-          this.#getMiss.inc();
-          if (this.#debug()) this.#logger.debug({ key }, 'Cache miss');
-          return null;
-        }
+        if (raw === null) return this.#miss(key);
         let value: T;
         try {
           value = JSON.parse(raw) as T;
@@ -73,12 +70,39 @@ export class CacheService {
           // Not written by Remembr (or corrupted): as unusable as a failed read, and counted as one.
           return this.#degrade('get', key, err, null);
         }
-        this.#getHit.inc();
-        if (this.#debug()) this.#logger.debug({ key }, 'Cache hit');
-        return value;
+        return this.#hit(key, value);
       },
       (err: unknown) => this.#degrade('get', key, err, null),
     );
+  }
+
+  /**
+   * get through the store's client cache: a hit is answered in process, with the value parsed and frozen at its
+   * first read and shared by every caller since (see the README, "Client-side caching").
+   */
+  #getShared<T>(key: string): Promise<T | null> {
+    let pending: Promise<T | undefined>;
+    try {
+      pending = this.#store.getDecoded!(key, decodeShared as (text: string) => T);
+    } catch (err) {
+      return Promise.resolve(this.#degrade('get', key, err, null));
+    }
+    return pending.then(
+      (value) => (value === undefined ? this.#miss(key) : this.#hit(key, value)),
+      (err: unknown) => this.#degrade('get', key, err, null),
+    );
+  }
+
+  #hit<T>(key: string, value: T): T {
+    this.#getHit.inc();
+    if (this.#debug()) this.#logger.debug({ key }, 'Cache hit');
+    return value;
+  }
+
+  #miss(key: string): null {
+    this.#getMiss.inc();
+    if (this.#debug()) this.#logger.debug({ key }, 'Cache miss');
+    return null;
   }
 
   /** Like get, one `then` on the store's promise; the JSON refusal and the TTL check run before anything is sent. */
@@ -184,8 +208,16 @@ export class CacheService {
   /** The keys that were found, with their values; missing keys are simply absent. */
   async getMany<T = unknown>(keys: string[]): Promise<Record<string, T>> {
     try {
-      const raw = await this.#store.getMany(keys);
       const found: Record<string, T> = {};
+      if (this.#store.getManyDecoded !== undefined) {
+        // Through the client cache: values shared and frozen, as get's.
+        const values = await this.#store.getManyDecoded(keys, decodeShared as (text: string) => T);
+        values.forEach((value, i) => {
+          if (value !== undefined) found[keys[i]!] = value;
+        });
+        return found;
+      }
+      const raw = await this.#store.getMany(keys);
       raw.forEach((text, i) => {
         if (text !== null) found[keys[i]!] = JSON.parse(text) as T;
       });
