@@ -1,5 +1,7 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { ConfigError } from '../errors.js';
 import { MemoryStore } from './memory-store.js';
 import type { Store } from './port.js';
 import { RedisClusterStore } from './redis-cluster-store.js';
@@ -17,6 +19,7 @@ type StoreConfig = Pick<
   | 'redisSentinelPassword'
   | 'redisTls'
   | 'redisConnections'
+  | 'clientCache'
   | 'redisCommandTimeoutMs'
   | 'redisConnectTimeoutMs'
   | 'redisTlsCaFile'
@@ -28,7 +31,7 @@ type StoreConfig = Pick<
  * when `redisUrl` is set (a Redis Cluster seeded by it when `redisCluster` is true), the embedded memory store
  * otherwise. Waits at most the connect timeout for Redis; an unreachable Redis still yields a (degraded) store.
  */
-export async function createStore(config: StoreConfig, logger: Logger): Promise<Store> {
+export async function createStore(config: StoreConfig, logger: Logger, metrics?: Metrics): Promise<Store> {
   const bounds = {
     commandTimeoutMs: config.redisCommandTimeoutMs,
     connectTimeoutMs: config.redisConnectTimeoutMs,
@@ -37,6 +40,7 @@ export async function createStore(config: StoreConfig, logger: Logger): Promise<
     logger,
   };
   if (config.redisSentinels) {
+    if (config.clientCache) throw new ConfigError('The client cache needs one Redis server: it is not available with Redis Sentinel');
     const store = new RedisSentinelStore({
       ...bounds,
       sentinels: config.redisSentinels,
@@ -53,7 +57,10 @@ export async function createStore(config: StoreConfig, logger: Logger): Promise<
   if (!config.redisUrl) return new MemoryStore();
   // Everything but the connection count is the same for one server and a cluster (one connection per master).
   const common = { ...bounds, url: config.redisUrl };
-  const store = config.redisCluster ? new RedisClusterStore(common) : new RedisStore({ ...common, connections: config.redisConnections });
+  if (config.redisCluster && config.clientCache) throw new ConfigError('The client cache needs one Redis server: it is not available on a cluster');
+  const store = config.redisCluster
+    ? new RedisClusterStore(common)
+    : new RedisStore({ ...common, connections: config.redisConnections, ...(config.clientCache ? { clientCache: config.clientCache, metrics } : {}) });
   await store.connect(config.redisConnectTimeoutMs);
   return store;
 }
