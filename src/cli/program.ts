@@ -4,6 +4,7 @@ import { CliError, EXIT, type CliIo } from './context.js';
 import { registerFlush } from './flush.js';
 import { registerKeys } from './keys.js';
 import { registerStatus } from './status.js';
+import { registerMcp } from './mcp.js';
 
 /**
  * `remembr <command>`: the operator's tools, reading the same environment as the service. Each command lives in
@@ -22,6 +23,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   registerStatus(program, io, done);
   registerKeys(program, io, done);
   registerFlush(program, io, done);
+  registerMcp(program, io, done);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
