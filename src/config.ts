@@ -56,6 +56,8 @@ export interface Config {
   maxMessageBytes: number;
   /** Largest request body in bytes. @default 1048576 */
   bodyLimitBytes: number;
+  /** How long a write's idempotency record is kept, so a retry with its key is answered from it. @default 3600 */
+  idempotencyTtlSeconds: number;
 }
 
 export const DEFAULTS = {
@@ -76,6 +78,7 @@ export const DEFAULTS = {
   tokenEncoding: 'cl100k_base',
   maxMessageBytes: 32 * 1024,
   bodyLimitBytes: 1024 * 1024,
+  idempotencyTtlSeconds: 3600,
 } satisfies Partial<Config>;
 
 /** The largest MAX_MESSAGE_BYTES accepted. */
@@ -164,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Counting is n log n in a message's size, on the event loop: 1 MiB of the worst input is well under a second.
     maxMessageBytes: integer('MAX_MESSAGE_BYTES', DEFAULTS.maxMessageBytes, 1, MAX_MESSAGE_BYTES_CAP),
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', DEFAULTS.bodyLimitBytes, 1024, 256 * 1024 * 1024),
+    idempotencyTtlSeconds: integer('IDEMPOTENCY_TTL_SECONDS', DEFAULTS.idempotencyTtlSeconds, 1, 7 * 86400),
   };
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { CapacityError, NotInitializedError, OutcomeUnknownError, StoreError, ValidationError } from '../index.js';
+import { CapacityError, IdempotencyKeyReusedError, NotInitializedError, OutcomeUnknownError, StoreError, ValidationError } from '../index.js';
 
 /** Every error the service answers with has this one shape. */
 export interface ErrorBody {
@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'CAPACITY_EXCEEDED'
+  | 'IDEMPOTENCY_KEY_REUSED'
   | 'RATE_LIMIT_EXCEEDED'
   | 'SERVICE_UNAVAILABLE'
   | 'OUTCOME_UNKNOWN'
@@ -75,6 +76,9 @@ export function mapError(err: unknown, production: boolean, method = 'POST'): Ma
   }
   if (err instanceof ValidationError) {
     return { status: 400, code: 'VALIDATION_ERROR', message: err.message, details: err.field ? [{ field: err.field, message: err.message }] : undefined };
+  }
+  if (err instanceof IdempotencyKeyReusedError) {
+    return { status: 422, code: 'IDEMPOTENCY_KEY_REUSED', message: err.message, details: [{ field: 'Idempotency-Key', message: 'already used for a different request' }] };
   }
   if (err instanceof CapacityError) {
     return { status: 422, code: 'CAPACITY_EXCEEDED', message: err.message, details: err.field ? [{ field: err.field }] : undefined };
