@@ -54,14 +54,16 @@ export async function createRemembr(options: RemembrOptions = {}): Promise<Remem
     logger,
     metrics,
   });
-  const tasks = new TaskResultStore(store);
-  const sessions = new SessionStore(store, { logger, metrics });
+  const idempotencyTtlSeconds = config.idempotencyTtlSeconds;
+  const tasks = new TaskResultStore(store, { idempotencyTtlSeconds });
+  const sessions = new SessionStore(store, { logger, metrics, idempotencyTtlSeconds });
   const memory = new ShortTermMemory(store, {
     logger,
     metrics,
     maxTokens: config.shortTermMaxTokens,
     maxMessageBytes: config.maxMessageBytes,
     tokenEncoding: config.tokenEncoding,
+    idempotencyTtlSeconds,
   });
   return {
     config,

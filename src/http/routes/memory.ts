@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { MESSAGE_ROLES, type Message, type TokenUsage } from '../../index.js';
 import { notFound } from '../errors.js';
+import { IdempotencyHeaders, idempotencyOf } from '../idempotency.js';
 import { Id, NoQuery, SessionParams } from './sessions.js';
 
 const AppendBody = Type.Object(
@@ -48,6 +49,7 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Append a message; the oldest non-system messages are evicted past the token budget',
+        headers: IdempotencyHeaders,
         params: SessionParams,
         querystring: NoQuery,
         body: AppendBody,
@@ -55,7 +57,7 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const appended = await memory.append(request.caller.userId, request.params.session_id, request.body);
+      const appended = await memory.append(request.caller.userId, request.params.session_id, request.body, idempotencyOf(request));
       if (appended === null) throw missingSession();
       return reply.code(201).send({ message: messageBody(appended.message), token_usage: usageBody(appended.tokenUsage), evicted: appended.evicted });
     },
@@ -81,9 +83,9 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/sessions/:session_id/checkpoints',
-    { schema: { tags, summary: 'Save the window as a checkpoint', params: SessionParams, querystring: NoQuery, response: { 201: CheckpointBody } } },
+    { schema: { tags, summary: 'Save the window as a checkpoint', headers: IdempotencyHeaders, params: SessionParams, querystring: NoQuery, response: { 201: CheckpointBody } } },
     async (request, reply) => {
-      const checkpoint = await memory.checkpoint(request.caller.userId, request.params.session_id);
+      const checkpoint = await memory.checkpoint(request.caller.userId, request.params.session_id, idempotencyOf(request));
       if (checkpoint === null) throw missingSession();
       return reply.code(201).send({ checkpoint_id: checkpoint.checkpointId, created_at: checkpoint.createdAt, message_count: checkpoint.messageCount });
     },
@@ -109,6 +111,7 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Replace the window with a checkpoint, in one step',
+        headers: IdempotencyHeaders,
         params: SessionParams,
         querystring: NoQuery,
         body: RestoreBody,
@@ -116,7 +119,7 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const restored = await memory.restore(request.caller.userId, request.params.session_id, request.body.checkpoint_id);
+      const restored = await memory.restore(request.caller.userId, request.params.session_id, request.body.checkpoint_id, idempotencyOf(request));
       // The library cannot tell a missing session from a missing checkpoint here; neither exists for this caller.
       if (restored === null) throw notFound('Session or checkpoint');
       return { restored_message_count: restored.restoredMessageCount };

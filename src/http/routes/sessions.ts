@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Session } from '../../index.js';
 import { notFound } from '../errors.js';
+import { IdempotencyHeaders, idempotencyOf } from '../idempotency.js';
 
 /** The rule of `assertId`, so a crafted id is a 400 before it gets anywhere near a key. */
 export const Id = (description: string) =>
@@ -49,10 +50,10 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/sessions',
-    { schema: { tags, summary: 'Start a session', body: CreateSessionBody, querystring: NoQuery, response: { 201: SessionBody } } },
+    { schema: { tags, summary: 'Start a session', headers: IdempotencyHeaders, body: CreateSessionBody, querystring: NoQuery, response: { 201: SessionBody } } },
     async (request, reply) => {
       const { agent_id: agentId, metadata } = request.body;
-      const session = await sessions.create(request.caller.userId, { agentId, metadata });
+      const session = await sessions.create(request.caller.userId, { agentId, metadata }, idempotencyOf(request));
       return reply.code(201).send(sessionBody(session));
     },
   );
@@ -98,9 +99,18 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/sessions/:session_id',
-    { schema: { tags, summary: 'Delete a session with its window and checkpoints', params: SessionParams, querystring: NoQuery, response: { 204: Type.Null() } } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete a session with its window and checkpoints',
+        headers: IdempotencyHeaders,
+        params: SessionParams,
+        querystring: NoQuery,
+        response: { 204: Type.Null() },
+      },
+    },
     async (request, reply) => {
-      if (!(await sessions.delete(request.caller.userId, request.params.session_id))) throw notFound('Session');
+      if (!(await sessions.delete(request.caller.userId, request.params.session_id, idempotencyOf(request)))) throw notFound('Session');
       return reply.code(204).send(null);
     },
   );
