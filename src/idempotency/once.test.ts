@@ -11,7 +11,7 @@ import { idempotencyRecordKey } from './idempotency-keys.js';
 import { fingerprint, runOnce } from './once.js';
 
 /** A script of the test's own, to show that any script gets exactly-once runs: adds ARGV[1] and answers the total. */
-const addScript = defineScript('test-add', new URL('./test-add.lua', import.meta.url), (db, [key], [by]) => db.incrBy(key!, Number(by)));
+const addScript = defineScript('test-add', new URL('../../test/support/add.lua', import.meta.url), (db, [key], [by]) => db.incrBy(key!, Number(by)));
 
 describe.each(allBackends)('exactly-once writes on %s', (backend) => {
   const ctx = useStore(backend);
