@@ -1,38 +1,30 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { MESSAGE_ROLES, type Message, type TokenUsage } from '../../index.js';
+import type { Message as MessageData, TokenUsage as TokenUsageData } from '../../index.js';
 import { notFound } from '../errors.js';
 import { IdempotencyHeaders, idempotencyOf } from '../idempotency.js';
-import { Id, NoQuery, SessionParams } from './sessions.js';
+import {
+  AppendedMessage,
+  AppendMessage,
+  Checkpoint,
+  CheckpointList,
+  errorResponse,
+  MessageWindow,
+  ref,
+  RestoreCheckpoint,
+  Restored,
+  SessionParams,
+} from '../schemas.js';
 
-const AppendBody = Type.Object(
-  {
-    role: Type.Union(MESSAGE_ROLES.map((role) => Type.Literal(role)), { description: MESSAGE_ROLES.join(', ') }),
-    content: Type.String({ description: 'The message text, at most MAX_MESSAGE_BYTES (32 KiB) as UTF-8' }),
-  },
-  { additionalProperties: false },
-);
+const sessionMissing = errorResponse('No such session for this user: never created, expired, deleted, or another user’s (NOT_FOUND)');
 
-const RestoreBody = Type.Object({ checkpoint_id: Id('The checkpoint') }, { additionalProperties: false });
-
-const MessageBody = Type.Object({
-  id: Type.String(),
-  role: Type.String(),
-  content: Type.String(),
-  tokens: Type.Integer({ description: 'Tokens of content in the configured TOKEN_ENCODING (cl100k_base by default)' }),
-  created_at: Type.String({ format: 'date-time' }),
-});
-const TokenUsageBody = Type.Object({ used: Type.Integer(), max: Type.Integer(), percentage: Type.Number() });
-const CheckpointBody = Type.Object({ checkpoint_id: Type.String(), created_at: Type.String({ format: 'date-time' }), message_count: Type.Integer() });
-
-const messageBody = (message: Message) => ({
+const messageBody = (message: MessageData) => ({
   id: message.id,
   role: message.role,
   content: message.content,
   tokens: message.tokens,
   created_at: message.createdAt,
 });
-const usageBody = ({ used, max, percentage }: TokenUsage) => ({ used, max, percentage });
+const usageBody = ({ used, max, percentage }: TokenUsageData) => ({ used, max, percentage });
 
 /**
  * The short-term memory of a session: its message window and checkpoints. A session that is missing, expired or
@@ -47,13 +39,17 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/sessions/:session_id/messages',
     {
       schema: {
+        operationId: 'appendMessage',
         tags,
         summary: 'Append a message; the oldest non-system messages are evicted past the token budget',
         headers: IdempotencyHeaders,
         params: SessionParams,
-        querystring: NoQuery,
-        body: AppendBody,
-        response: { 201: Type.Object({ message: MessageBody, token_usage: TokenUsageBody, evicted: Type.Array(Type.String(), { description: 'Ids of evicted messages' }) }) },
+        body: ref(AppendMessage),
+        response: {
+          201: ref(AppendedMessage),
+          404: sessionMissing,
+          422: errorResponse('The message is larger than the whole token budget, or system messages leave it no room; nothing was written (CAPACITY_EXCEEDED)'),
+        },
       },
     },
     async (request, reply) => {
@@ -67,11 +63,11 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/sessions/:session_id/messages',
     {
       schema: {
+        operationId: 'getMessages',
         tags,
         summary: 'The window, oldest message first',
         params: SessionParams,
-        querystring: NoQuery,
-        response: { 200: Type.Object({ messages: Type.Array(MessageBody), token_usage: TokenUsageBody }) },
+        response: { 200: ref(MessageWindow), 404: sessionMissing },
       },
     },
     async (request) => {
@@ -83,7 +79,16 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/sessions/:session_id/checkpoints',
-    { schema: { tags, summary: 'Save the window as a checkpoint', headers: IdempotencyHeaders, params: SessionParams, querystring: NoQuery, response: { 201: CheckpointBody } } },
+    {
+      schema: {
+        operationId: 'createCheckpoint',
+        tags,
+        summary: 'Save the window as a checkpoint',
+        headers: IdempotencyHeaders,
+        params: SessionParams,
+        response: { 201: ref(Checkpoint), 404: sessionMissing },
+      },
+    },
     async (request, reply) => {
       const checkpoint = await memory.checkpoint(request.caller.userId, request.params.session_id, idempotencyOf(request));
       if (checkpoint === null) throw missingSession();
@@ -94,7 +99,13 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/sessions/:session_id/checkpoints',
     {
-      schema: { tags, summary: 'The session’s checkpoints, oldest first', params: SessionParams, querystring: NoQuery, response: { 200: Type.Object({ checkpoints: Type.Array(CheckpointBody) }) } },
+      schema: {
+        operationId: 'listCheckpoints',
+        tags,
+        summary: 'The session’s checkpoints, oldest first',
+        params: SessionParams,
+        response: { 200: ref(CheckpointList), 404: sessionMissing },
+      },
     },
     async (request) => {
       const checkpoints = await memory.listCheckpoints(request.caller.userId, request.params.session_id);
@@ -109,13 +120,13 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/sessions/:session_id/restore',
     {
       schema: {
+        operationId: 'restoreCheckpoint',
         tags,
         summary: 'Replace the window with a checkpoint, in one step',
         headers: IdempotencyHeaders,
         params: SessionParams,
-        querystring: NoQuery,
-        body: RestoreBody,
-        response: { 200: Type.Object({ restored_message_count: Type.Integer() }) },
+        body: ref(RestoreCheckpoint),
+        response: { 200: ref(Restored), 404: errorResponse('No such session for this user, or no such checkpoint in it (NOT_FOUND)') },
       },
     },
     async (request) => {
