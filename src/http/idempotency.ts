@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
+import { parseItem } from 'structured-headers';
 import { assertIdempotencyKey, ValidationError, type IdempotencyOptions } from '../index.js';
 
 /**
@@ -26,13 +27,24 @@ export function idempotencyOf(request: FastifyRequest): IdempotencyOptions | und
   const raw = request.headers['idempotency-key'];
   if (raw === undefined) return undefined;
   const text = Array.isArray(raw) ? raw.join(',') : raw;
-  const unquoted = /^"(.*)"$/.exec(text)?.[1] ?? text;
   try {
-    return { idempotencyKey: assertIdempotencyKey(unquoted, 'Idempotency-Key') };
+    return { idempotencyKey: assertIdempotencyKey(structuredString(text), 'Idempotency-Key') };
   } catch (err) {
     if (err instanceof ValidationError) {
       throw new ValidationError('Idempotency-Key must be 1 to 255 printable ASCII characters (one key, sent once)', 'Idempotency-Key');
     }
     throw err;
   }
+}
+
+/** The draft's form, a structured-field string (`"…"`, escapes undone), or else the header as it is. */
+function structuredString(text: string): string {
+  if (!text.startsWith('"')) return text;
+  try {
+    const [value] = parseItem(text);
+    if (typeof value === 'string') return value;
+  } catch {
+    // Not a well-formed sf-string: the key is then what was sent, checked like any other.
+  }
+  return text;
 }
