@@ -296,6 +296,23 @@ describe('loadConfig for Redis Sentinel', () => {
   });
 });
 
+describe('loadConfig for durable acknowledgements', () => {
+  it('reads REDIS_WAIT_REPLICAS and REDIS_WAIT_TIMEOUT_MS', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6379', REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '200' })).toMatchObject({
+      redisWaitReplicas: 1,
+      redisWaitTimeoutMs: 200,
+    });
+  });
+
+  it('keeps the wait inside the command timeout, and needs Redis', () => {
+    expect(problemsOf({ REDIS_URL: 'redis://cache:6379', REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '1000' })).toMatch(
+      /REDIS_WAIT_TIMEOUT_MS \(1000\) must be below REDIS_COMMAND_TIMEOUT_MS \(1000\)/,
+    );
+    expect(problemsOf({ REDIS_WAIT_REPLICAS: '1' })).toMatch(/REDIS_WAIT_REPLICAS needs Redis/);
+    expect(problemsOf({ REDIS_URL: 'redis://cache:6379', REDIS_WAIT_REPLICAS: 'all' })).toMatch(/REDIS_WAIT_REPLICAS must be a whole number from 0 to 64/);
+  });
+});
+
 describe('loadConfig in production', () => {
   it('requires REDIS_URL and REMEMBR_API_KEYS', () => {
     const text = problemsOf({ ENVIRONMENT: 'production' });
