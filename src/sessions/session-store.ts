@@ -6,7 +6,7 @@ import { assertId, LONG_TERM_TTL, SESSION_TTL, SHORT_TERM_TTL } from '../keys.js
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
 import type { Reply, Store } from '../store/port.js';
-import { getWithTtlScript, readPairs } from '../store/read-scripts.js';
+import { getWithTtlScript, readPairs } from '../store/store-scripts.js';
 import { ownedKeys, sessionIndexKey, sessionKeys } from './session-keys.js';
 import {
   createSessionScript,
