@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { CapacityError, NotInitializedError, StoreUnavailableError, ValidationError } from '../index.js';
+import { CapacityError, ConflictError, NotInitializedError, StoreUnavailableError, ValidationError } from '../index.js';
 
 /** Every error the service answers with has this one shape. */
 export interface ErrorBody {
@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'CAPACITY_EXCEEDED'
+  | 'CONFLICT'
   | 'RATE_LIMIT_EXCEEDED'
   | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_ERROR';
@@ -71,6 +72,9 @@ export function mapError(err: unknown, production: boolean): Mapped {
   }
   if (err instanceof CapacityError) {
     return { status: 422, code: 'CAPACITY_EXCEEDED', message: err.message, details: err.field ? [{ field: err.field }] : undefined };
+  }
+  if (err instanceof ConflictError) {
+    return { status: 409, code: 'CONFLICT', message: err.message, details: err.field ? [{ field: err.field }] : undefined };
   }
   if (err instanceof StoreUnavailableError || err instanceof NotInitializedError) {
     return { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'The store is unavailable; nothing was changed. Retry shortly.', headers: { 'retry-after': '1' } };

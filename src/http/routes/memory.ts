@@ -1,37 +1,36 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { MESSAGE_ROLES, type Message, type TokenUsage } from '../../index.js';
+import { CapacityError, ConflictError, toOpenAI, ValidationError, type TokenUsage } from '../../index.js';
 import { notFound } from '../errors.js';
+import { httpFieldNames, MessageBody, MessageInputBody, messageBody, OpenAIMessageBody, TokenUsageBody, toMessageInput, TurnBody } from '../message-schemas.js';
 import { Id, NoQuery, SessionParams } from './sessions.js';
 
-const AppendBody = Type.Object(
+const RestoreBody = Type.Object({ checkpoint_id: Id('The checkpoint') }, { additionalProperties: false });
+const CheckpointBody = Type.Object({ checkpoint_id: Type.String(), created_at: Type.String({ format: 'date-time' }), message_count: Type.Integer() });
+const ReadQuery = Type.Object(
   {
-    role: Type.Union(MESSAGE_ROLES.map((role) => Type.Literal(role)), { description: MESSAGE_ROLES.join(', ') }),
-    content: Type.String({ description: 'The message text, at most MAX_MESSAGE_BYTES (32 KiB) as UTF-8' }),
+    format: Type.Optional(
+      Type.Union([Type.Literal('neutral'), Type.Literal('openai')], {
+        description: 'neutral (the default): messages as stored, with ids, tokens and times; openai: ready for Chat Completions `messages`',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 
-const RestoreBody = Type.Object({ checkpoint_id: Id('The checkpoint') }, { additionalProperties: false });
-
-const MessageBody = Type.Object({
-  id: Type.String(),
-  role: Type.String(),
-  content: Type.String(),
-  tokens: Type.Integer({ description: 'Tokens of content in the configured TOKEN_ENCODING (cl100k_base by default)' }),
-  created_at: Type.String({ format: 'date-time' }),
-});
-const TokenUsageBody = Type.Object({ used: Type.Integer(), max: Type.Integer(), percentage: Type.Number() });
-const CheckpointBody = Type.Object({ checkpoint_id: Type.String(), created_at: Type.String({ format: 'date-time' }), message_count: Type.Integer() });
-
-const messageBody = (message: Message) => ({
-  id: message.id,
-  role: message.role,
-  content: message.content,
-  tokens: message.tokens,
-  created_at: message.createdAt,
-});
 const usageBody = ({ used, max, percentage }: TokenUsage) => ({ used, max, percentage });
+
+/** The library names fields as its API does (toolCallId); a caller of this API sent tool_call_id. */
+async function inHttpNames<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof ValidationError) throw new ValidationError(httpFieldNames(err.message), err.field && httpFieldNames(err.field));
+    if (err instanceof ConflictError) throw new ConflictError(httpFieldNames(err.message), err.field && httpFieldNames(err.field));
+    if (err instanceof CapacityError) throw new CapacityError(httpFieldNames(err.message), err.field && httpFieldNames(err.field));
+    throw err;
+  }
+}
 
 /**
  * The short-term memory of a session: its message window and checkpoints. A session that is missing, expired or
@@ -41,23 +40,43 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const memory = app.remembr.memory;
   const tags = ['short-term memory'];
   const missingSession = () => notFound('Session');
+  const appended = Type.Object({ message: MessageBody, token_usage: TokenUsageBody, evicted: Type.Array(Type.String(), { description: 'Ids of evicted messages, oldest first' }) });
 
   app.post(
     '/sessions/:session_id/messages',
     {
       schema: {
         tags,
-        summary: 'Append a message; the oldest non-system messages are evicted past the token budget',
+        summary: 'Append a message; past the token budget the oldest units (a message, or an assistant message with its tool results) are evicted',
         params: SessionParams,
         querystring: NoQuery,
-        body: AppendBody,
-        response: { 201: Type.Object({ message: MessageBody, token_usage: TokenUsageBody, evicted: Type.Array(Type.String(), { description: 'Ids of evicted messages' }) }) },
+        body: MessageInputBody,
+        response: { 201: appended },
       },
     },
     async (request, reply) => {
-      const appended = await memory.append(request.caller.userId, request.params.session_id, request.body);
-      if (appended === null) throw missingSession();
-      return reply.code(201).send({ message: messageBody(appended.message), token_usage: usageBody(appended.tokenUsage), evicted: appended.evicted });
+      const result = await inHttpNames(memory.append(request.caller.userId, request.params.session_id, toMessageInput(request.body)));
+      if (result === null) throw missingSession();
+      return reply.code(201).send({ message: messageBody(result.message), token_usage: usageBody(result.tokenUsage), evicted: result.evicted });
+    },
+  );
+
+  app.post(
+    '/sessions/:session_id/turns',
+    {
+      schema: {
+        tags,
+        summary: 'Append a turn (e.g. an assistant message with tool calls and their results) in order, all or nothing',
+        params: SessionParams,
+        querystring: NoQuery,
+        body: TurnBody,
+        response: { 201: Type.Object({ messages: Type.Array(MessageBody), token_usage: TokenUsageBody, evicted: Type.Array(Type.String()) }) },
+      },
+    },
+    async (request, reply) => {
+      const result = await inHttpNames(memory.appendTurn(request.caller.userId, request.params.session_id, request.body.messages.map(toMessageInput)));
+      if (result === null) throw missingSession();
+      return reply.code(201).send({ messages: result.messages.map(messageBody), token_usage: usageBody(result.tokenUsage), evicted: result.evicted });
     },
   );
 
@@ -68,14 +87,15 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'The window, oldest message first',
         params: SessionParams,
-        querystring: NoQuery,
-        response: { 200: Type.Object({ messages: Type.Array(MessageBody), token_usage: TokenUsageBody }) },
+        querystring: ReadQuery,
+        response: { 200: Type.Object({ messages: Type.Union([Type.Array(MessageBody), Type.Array(OpenAIMessageBody)]), token_usage: TokenUsageBody }) },
       },
     },
     async (request) => {
       const window = await memory.read(request.caller.userId, request.params.session_id);
       if (window === null) throw missingSession();
-      return { messages: window.messages.map(messageBody), token_usage: usageBody(window.tokenUsage) };
+      const messages = request.query.format === 'openai' ? toOpenAI(window.messages) : window.messages.map(messageBody);
+      return { messages, token_usage: usageBody(window.tokenUsage) };
     },
   );
 
