@@ -15,9 +15,40 @@ export class ValidationError extends Error {
   }
 }
 
-/** The store could not answer (Redis down, timed out, out of memory), so the operation did nothing. */
-export class StoreUnavailableError extends Error {
+/**
+ * The store gave no answer to a call. Never thrown itself: a failure is one of its two subclasses, which tell a
+ * caller what it may do next.
+ * - StoreUnavailableError: the call never took effect (Redis was not reachable, or refused it before running
+ *   it). Retrying is always safe.
+ * - OutcomeUnknownError: the call was sent and no answer came in time (or the connection died under it). It may
+ *   have been applied, now or later. Retry a write only with the same idempotency key.
+ *
+ * Code that only degrades (a cache that answers "miss", a limiter that fails open, health) catches this base
+ * class, so it degrades on both; code that must not apply a write twice tells the two apart.
+ */
+export abstract class StoreError extends Error {
+  /** `false`: nothing was applied. `'unknown'`: it may have been. */
+  abstract readonly applied: false | 'unknown';
+}
+
+/** The store could not take the call (Redis down, not connected, out of memory, read-only…): nothing was applied. */
+export class StoreUnavailableError extends StoreError {
   override name = 'StoreUnavailableError';
+  readonly applied = false as const;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
+ * The call was sent to Redis and no answer came within the deadline, or the connection was lost while it was on
+ * the wire: it may have been applied (Redis runs a command it has read even when nobody waits for the reply any
+ * more). Retry a write with the same idempotency key, which returns the first execution's answer instead of
+ * applying it again.
+ */
+export class OutcomeUnknownError extends StoreError {
+  override name = 'OutcomeUnknownError';
+  readonly applied = 'unknown' as const;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }

@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from './errors.js';
+import { StoreError } from './errors.js';
 import type { Store } from './store/port.js';
 
 /** The guide's four Redis states: answering, unreachable, never set up, or failing in a way we did not expect. */
@@ -10,6 +10,6 @@ export async function checkStore(store: Store | undefined): Promise<RedisStatus>
     await store.ping();
     return 'healthy';
   } catch (err) {
-    return err instanceof StoreUnavailableError ? 'unhealthy' : 'error';
+    return err instanceof StoreError ? 'unhealthy' : 'error';
   }
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { StoreUnavailableError } from '../errors.js';
+import { StoreError } from '../errors.js';
 import { infoNumber, parseInfo } from '../observability/redis-info.js';
 import { EXIT, openStore, type CliIo } from './context.js';
 import { formatBytes, table } from './format.js';
@@ -32,7 +32,7 @@ export async function status(io: CliIo): Promise<{ report: StatusReport; exitCod
     try {
       await store.ping();
     } catch (err) {
-      health = err instanceof StoreUnavailableError ? 'unhealthy' : 'error';
+      health = err instanceof StoreError ? 'unhealthy' : 'error';
       problem = err instanceof Error ? err.message : String(err);
     }
     const nodes: NodeStatus[] = [];

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { CapacityError, ConflictError, NotInitializedError, StoreUnavailableError, ValidationError } from '../index.js';
+import { CapacityError, ConflictError, NotInitializedError, OutcomeUnknownError, StoreError, ValidationError } from '../index.js';
 
 /** Every error the service answers with has this one shape. */
 export interface ErrorBody {
@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'RATE_LIMIT_EXCEEDED'
   | 'SERVICE_UNAVAILABLE'
+  | 'OUTCOME_UNKNOWN'
   | 'INTERNAL_ERROR';
 
 /** An error a route throws on purpose, with the status and code it should answer. */
@@ -47,8 +48,14 @@ interface Mapped {
   headers?: Record<string, string>;
 }
 
-/** Maps whatever was thrown to a status, a code and a message that is safe to show the caller. */
-export function mapError(err: unknown, production: boolean): Mapped {
+/** Methods that change nothing a retry could repeat (a read may refresh a TTL, which is harmless twice). */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Maps whatever was thrown to a status, a code and a message that is safe to show the caller. `method` tells a
+ * write, whose unknown outcome is a 504, from a read, for which "unknown" only means "no answer": a 503.
+ */
+export function mapError(err: unknown, production: boolean, method = 'POST'): Mapped {
   if (err instanceof HttpError) {
     return { status: err.statusCode, code: err.code, message: err.message, details: err.details, headers: err.headers };
   }
@@ -76,8 +83,23 @@ export function mapError(err: unknown, production: boolean): Mapped {
   if (err instanceof ConflictError) {
     return { status: 409, code: 'CONFLICT', message: err.message, details: err.field ? [{ field: err.field }] : undefined };
   }
-  if (err instanceof StoreUnavailableError || err instanceof NotInitializedError) {
-    return { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'The store is unavailable; nothing was changed. Retry shortly.', headers: { 'retry-after': '1' } };
+  if (err instanceof OutcomeUnknownError && !SAFE_METHODS.has(method.toUpperCase())) {
+    // 504, as a gateway answers when its upstream did not answer in time: a 504 from a proxy in front of the
+    // service means the same thing (the request may have been carried out), and calls for the same retry.
+    return {
+      status: 504,
+      code: 'OUTCOME_UNKNOWN',
+      message:
+        'The store did not answer in time, so this request may or may not have been carried out. Retry it with the same Idempotency-Key header: ' +
+        'the retry answers with the first outcome and never applies it twice. Without a key, check the state before repeating it.',
+      headers: { 'retry-after': '1' },
+    };
+  }
+  if (err instanceof OutcomeUnknownError) {
+    return { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'The store did not answer in time. Retry shortly: a read is safe to repeat.', headers: { 'retry-after': '1' } };
+  }
+  if (err instanceof StoreError || err instanceof NotInitializedError) {
+    return { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'The store is unavailable and the request was not carried out; nothing was changed. Retry shortly.', headers: { 'retry-after': '1' } };
   }
   switch (fastifyError?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -102,9 +124,11 @@ export function mapError(err: unknown, production: boolean): Mapped {
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, err: unknown, production: boolean): FastifyReply {
-  const mapped = mapError(err, production);
+  const mapped = mapError(err, production, request.method);
   if (mapped.status >= 500 && mapped.code === 'INTERNAL_ERROR') {
     request.log.error({ err }, 'Unhandled error');
+  } else if (mapped.code === 'OUTCOME_UNKNOWN') {
+    request.log.warn({ err: (err as Error).message }, 'Store outcome unknown');
   } else if (mapped.status === 503) {
     request.log.warn({ err: (err as Error).message }, 'Store unavailable');
   }

@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { as, asAlice, useApp } from '../../test/support/app.js';
-import { backends } from '../../test/support/stores.js';
+import { backends, untilNoticedDown } from '../../test/support/stores.js';
 import { bucketIdentity } from './rate-limit.js';
 
 /** Twenty users of their own, so each test exhausts a bucket no other test touches. */
@@ -169,6 +169,7 @@ describe.each(['open', 'closed'] as const)('rate limiting with Redis gone, faili
 
   it(failMode === 'open' ? 'lets requests through uncounted, and counts the decision' : 'answers 503, and counts the decision', async () => {
     await ctx.server!.kill();
+    await untilNoticedDown(ctx.app.remembr.store);
     // A request the handler refuses without the store: it shows whether the limiter let it through.
     const res = await ctx.app.inject({ method: 'PUT', url: '/api/v1/tasks/x/result', headers: asAlice, payload: { result: 1, ttl_seconds: 0 } });
     const badKey = await ctx.app.inject({ method: 'GET', url: countedUrl, headers: as('wrong-key-wrong-key-wrong-key') });
@@ -197,6 +198,7 @@ describe('request limiter failing closed on a service running open', () => {
 
   it('answers 503 from the request limiter itself', async () => {
     await ctx.server!.kill();
+    await untilNoticedDown(ctx.app.remembr.store);
     const res = await ctx.app.inject({ method: 'PUT', url: '/api/v1/tasks/x/result', payload: { result: 1, ttl_seconds: 0 } });
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('1');

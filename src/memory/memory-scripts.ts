@@ -175,7 +175,7 @@ export const readWindowScript = defineScript('read-window', new URL('./read-wind
   const conversation = [...(db.list(conversationKey) ?? [])];
   touch(db, [systemKey, conversationKey, stateKey], windowTtl(sessionTtl, Number(args[0])));
   return [used, system, conversation];
-}, WINDOW_PRELUDE);
+}, WINDOW_PRELUDE, { allowOom: true });
 
 /** Removes expired checkpoints; returns the live ones as [id, info]. */
 function pruneCheckpoints(db: MemoryDb, checkpointsKey: string, snapshotsKey: string, now: number): Array<[string, CheckpointInfo, string]> {
@@ -239,7 +239,7 @@ export const listCheckpointsScript = defineScript('list-checkpoints', new URL('.
   const [sessionKey, checkpointsKey, snapshotsKey] = keys as [string, string, string];
   if (!db.exists(sessionKey)) return null;
   return pruneCheckpoints(db, checkpointsKey, snapshotsKey, db.now()).flatMap(([id, , text]): Reply[] => [id, text]);
-});
+}, [], { allowOom: true });
 
 export const restoreCheckpointScript = defineScript('restore-checkpoint', new URL('./restore-checkpoint.lua', import.meta.url), (db, keys, args) => {
   const [sessionKey, systemKey, conversationKey, stateKey, checkpointsKey, snapshotsKey] = keys as [string, string, string, string, string, string];

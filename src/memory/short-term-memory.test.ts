@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allBackends, openRedisStore, sendToEveryServer, useStore } from '../../test/support/stores.js';
+import { allBackends, openRedisStore, sendToEveryServer, useStore, untilNoticedDown } from '../../test/support/stores.js';
 import { startRedisServer } from '../../test/support/redis-server.js';
 import { CapacityError, StoreUnavailableError, ValidationError } from '../errors.js';
 import { SHORT_TERM_TTL } from '../keys.js';
@@ -310,6 +310,7 @@ describe('ShortTermMemory when Redis goes away', () => {
       await m.append('alice', session.sessionId, { role: 'user', content: 'kept' });
       const before = await m.read('alice', session.sessionId);
       await server.kill();
+      await untilNoticedDown(store);
       await expect(m.read('alice', session.sessionId)).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(m.append('alice', session.sessionId, { role: 'user', content: 'lost' })).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(m.checkpoint('alice', session.sessionId)).rejects.toBeInstanceOf(StoreUnavailableError);

@@ -78,7 +78,7 @@ export interface ShortTermMemoryOptions {
  * that first checks the session is live, so a window exists only under a live session of its own user, concurrent
  * appends all land exactly once, and a failed read changes nothing.
  *
- * Like sessions, a window is state rather than a cache: a store failure rejects with StoreUnavailableError.
+ * Like sessions, a window is state rather than a cache: a store failure rejects with a StoreError.
  * Methods resolve to null when the session is missing, expired, or another user's.
  */
 export class ShortTermMemory {

@@ -24,7 +24,7 @@ const peekScript = defineScript('rate-limit-fixed-window-peek', new URL('./fixed
     ttl = Number(windowArg);
   }
   return [count, ttl];
-});
+}, [], { allowOom: true });
 
 /**
  * The guide's limiter, done in one step: a counter per identity that the first check of a window creates with the

@@ -40,7 +40,7 @@ const peekScript = defineScript('rate-limit-gcra-peek', new URL('./gcra-peek.lua
   if (used > 0 && db.pttl(key!) === -1) db.pexpire(key!, Math.ceil(used / 1000));
   const over = used + interval - capacity;
   return over > 0 ? [0, 0, used, over] : [1, Math.floor((capacity - used) / interval), used, 0];
-}, TAT_PRELUDE);
+}, TAT_PRELUDE, { allowOom: true });
 
 /**
  * The generic cell rate algorithm: one key per identity holding the time at which its allowance would be whole

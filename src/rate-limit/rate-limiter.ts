@@ -1,5 +1,5 @@
 import type { FailMode } from '../config.js';
-import { StoreUnavailableError, ValidationError } from '../errors.js';
+import { StoreError, ValidationError } from '../errors.js';
 import { hashTag, makeKey } from '../keys.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
@@ -164,7 +164,7 @@ export abstract class StoreRateLimiter implements RateLimiter {
       decision = await ask();
     } catch (err) {
       // Only an outage is the failure policy's to answer; any other error is a bug and must surface.
-      if (!(err instanceof StoreUnavailableError)) throw err;
+      if (!(err instanceof StoreError)) throw err;
       return this.#degraded(err);
     }
     if (this.#failingSince !== undefined) {
@@ -179,7 +179,7 @@ export abstract class StoreRateLimiter implements RateLimiter {
     return decision;
   }
 
-  #degraded(err: StoreUnavailableError): RateLimitDecision {
+  #degraded(err: StoreError): RateLimitDecision {
     this.#failedChecks++;
     if (this.#failingSince === undefined) {
       this.#failingSince = Date.now();

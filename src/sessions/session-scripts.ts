@@ -50,7 +50,7 @@ export const getSessionScript = defineScript('get-session', new URL('./get-sessi
   const session = db.getString(sessionKey);
   if (session === null) return null;
   return [session, db.pttl(sessionKey)];
-});
+}, [], { allowOom: true });
 
 export const refreshSessionScript = defineScript('refresh-session', new URL('./refresh-session.lua', import.meta.url), (db, keys, args) => {
   const [sessionKey, indexKey, ...windowKeys] = keys as [string, string, string, string, string];
@@ -73,7 +73,7 @@ export const sessionIndexScript = defineScript('session-index', new URL('./sessi
   dropScoresUpTo(db, indexKey, now - Number(keepText));
   const live = which === 'live';
   return [now, rangeFrom(db.zset(indexKey), live ? now : -Infinity, live, Number(countText))];
-});
+}, [], { allowOom: true });
 
 export const deleteSessionsScript = defineScript('delete-sessions', new URL('./delete-sessions.lua', import.meta.url), (db, keys, args) => {
   const indexKey = keys[0]!;
@@ -86,4 +86,4 @@ export const deleteSessionsScript = defineScript('delete-sessions', new URL('./d
     db.dropIfEmpty(indexKey);
   });
   return deleted;
-});
+}, [], { allowOom: true });

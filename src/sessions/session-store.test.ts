@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allBackends, openRedisStore, useStore } from '../../test/support/stores.js';
+import { allBackends, openRedisStore, useStore, untilNoticedDown } from '../../test/support/stores.js';
 import { startRedisServer } from '../../test/support/redis-server.js';
 import { StoreUnavailableError, ValidationError } from '../errors.js';
 import { LONG_TERM_TTL, SESSION_TTL } from '../keys.js';
@@ -211,6 +211,7 @@ describe('SessionStore when Redis goes away', () => {
       const sessions = new SessionStore(store);
       const created = await sessions.create('alice', { agentId: 'a' });
       await server.kill();
+      await untilNoticedDown(store);
       await expect(sessions.create('alice', { agentId: 'a' })).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(sessions.get('alice', created.sessionId)).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(sessions.refresh('alice', created.sessionId)).rejects.toBeInstanceOf(StoreUnavailableError);

@@ -63,7 +63,7 @@ const LIST_READ_BATCH = 200;
  * window and checkpoints (see ShortTermMemory) that go when it goes. A user's sessions are found through a
  * per-user index, never by scanning the keyspace, and every key of one user shares that user's hash tag.
  *
- * Sessions are state, not a cache: when the store fails, the operation rejects with StoreUnavailableError rather
+ * Sessions are state, not a cache: when the store fails, the operation rejects with a StoreError rather
  * than pretending a session is missing or was saved. A session of another user is indistinguishable from a
  * missing one: every key is built from the caller's own user id.
  */

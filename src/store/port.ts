@@ -5,8 +5,9 @@ import type { MemoryDb } from './memory-db.js';
  * real Redis through node-redis) and MemoryStore (in-process, for running without Redis). One contract suite
  * (store.contract.test.ts) runs against both, so a feature built on this port behaves the same on either.
  *
- * Every method either does its whole job or rejects; on an outage it rejects with StoreUnavailableError within the
- * configured command timeout instead of queueing.
+ * Every method either does its whole job or rejects; on an outage it rejects within the configured command timeout
+ * instead of queueing, with StoreUnavailableError when the call was not applied and OutcomeUnknownError when it
+ * was sent and may have been (both are StoreError).
  */
 export interface Store {
   readonly kind: StoreKind;
@@ -32,7 +33,7 @@ export interface Store {
   scan(pattern: string, batchSize: number): AsyncIterable<string[]>;
   /** Runs an atomic script: its Lua on Redis, its JavaScript twin on the memory store. */
   run(script: Script, keys: string[], args: Array<string | number>): Promise<Reply>;
-  /** Resolves when the store answers; rejects with StoreUnavailableError when it does not. */
+  /** Resolves when the store answers; rejects with a StoreError when it does not. */
   ping(): Promise<void>;
   /** Closes what the store opened. */
   close(): Promise<void>;

@@ -3,12 +3,12 @@ import type { Logger } from 'pino';
 import { describeRedisUrl } from '../config.js';
 import { groupBySlot, hashSlot } from './hash-slot.js';
 import type { Reply, Script, ServerInfo, Store } from './port.js';
-import { closeWithin, FailFast, reconnectDelay, runScript, safeMessage, socketOptions, within } from './redis-common.js';
+import { closeWithin, FailFast, NotSentError, reconnectDelay, runScript, safeMessage, socketOptions, within } from './redis-common.js';
 
 export interface RedisClusterStoreOptions {
   /** One seed node, `redis://` or `rediss://`, with the credentials every node wants; the others are discovered. */
   url: string;
-  /** A command that takes longer fails with StoreUnavailableError. */
+  /** A command that takes longer fails with OutcomeUnknownError (it was sent and may still be applied). */
   commandTimeoutMs: number;
   connectTimeoutMs: number;
   /** PEM file of a CA to trust (self-signed `rediss://` nodes). */
@@ -27,7 +27,7 @@ type NodeConnection = Awaited<ReturnType<RedisClusterConnection['nodeClient']>>;
 
 /**
  * The Redis Cluster adapter, with the same fail-fast rules as RedisStore: no offline queue, a deadline on every
- * call, reconnects in the background, StoreUnavailableError during an outage, one log line per outage and one
+ * call, reconnects in the background, StoreError during an outage, one log line per outage and one
  * per recovery (per node here), and a bounded close.
  *
  * node-redis holds one multiplexed connection per master and routes each command by the hash slot of its first
@@ -310,7 +310,7 @@ export class RedisClusterStore implements Store {
   async #masters(): Promise<MasterNode[]> {
     const masters = this.#cluster.isReady ? this.#cluster.masters : [];
     if (masters.length > 0) return [...masters];
-    return this.#failFast.call(this.#seed, () => Promise.reject(new Error('the cluster topology is not known yet (still connecting)')));
+    return this.#failFast.call(this.#seed, () => Promise.reject(new NotSentError('the cluster topology is not known yet (still connecting)')));
   }
 
   async #onEveryMaster<T>(command: (node: NodeConnection) => Promise<T>): Promise<T[]> {

@@ -1,8 +1,8 @@
-import { ErrorReply } from 'redis';
+import { ClientClosedError, ClientOfflineError, ErrorReply, SocketClosedUnexpectedlyError } from 'redis';
 import { describe, expect, it } from 'vitest';
-import { StoreUnavailableError } from '../errors.js';
+import { OutcomeUnknownError, StoreError, StoreUnavailableError } from '../errors.js';
 import { silentLogger } from '../observability/logger.js';
-import { FailFast } from './redis-common.js';
+import { FailFast, NotSentError, toStoreError } from './redis-common.js';
 
 /** A command whose answer the test decides. */
 function command<T>() {
@@ -24,7 +24,7 @@ const settled = <T>(promise: Promise<T>) =>
 const timeouts = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
 
 describe('FailFast.call', () => {
-  it('answers with the command, and fails a command that never answers with StoreUnavailableError', async () => {
+  it('answers with the command, and fails a command that never answers with OutcomeUnknownError (it was sent)', async () => {
     const failFast = new FailFast(silentLogger, 50);
     const hung = command<string>();
     const [answered, unanswered] = await Promise.all([
@@ -33,7 +33,8 @@ describe('FailFast.call', () => {
     ]);
     expect(answered).toEqual({ ok: true, value: 'pong' });
     expect(unanswered.ok).toBe(false);
-    expect((unanswered as { err: unknown }).err).toBeInstanceOf(StoreUnavailableError);
+    expect((unanswered as { err: unknown }).err).toBeInstanceOf(OutcomeUnknownError);
+    expect((unanswered as { err: StoreError }).err.applied).toBe('unknown');
     expect(String((unanswered as { err: Error }).err.message)).toContain('no answer within 50 ms');
     // A late answer, or a late failure, changes nothing and surfaces nowhere.
     hung.fail(new Error('the socket closed at last'));
@@ -54,7 +55,7 @@ describe('FailFast.call', () => {
     const outcomes = await Promise.all(calls);
     outcomes.forEach((outcome, i) => {
       if (hung.has(i)) {
-        expect((outcome as { err: unknown }).err, `call ${i}`).toBeInstanceOf(StoreUnavailableError);
+        expect((outcome as { err: unknown }).err, `call ${i}`).toBeInstanceOf(OutcomeUnknownError);
       } else if (order.indexOf(i) % 2 === 0) {
         expect(outcome, `call ${i}`).toEqual({ ok: true, value: i });
       } else {
@@ -73,12 +74,13 @@ describe('FailFast.call', () => {
     expect((await second).ok).toBe(false);
   });
 
-  it('fails a command that throws before it starts, like one that rejects', async () => {
+  it('fails a command that throws before it starts as not applied: it never reached the queue', async () => {
     const failFast = new FailFast(silentLogger, 1000);
     const outcome = await settled(failFast.call('here', () => {
       throw new Error('The client is closed');
     }));
     expect((outcome as { err: unknown }).err).toBeInstanceOf(StoreUnavailableError);
+    expect((outcome as { err: StoreError }).err.applied).toBe(false);
   });
 
   it('leaves no timer behind once every call is answered, so a process can exit', async () => {
@@ -90,5 +92,47 @@ describe('FailFast.call', () => {
     pending.forEach((c, i) => c.answer(i));
     expect(await Promise.all(calls)).toEqual([0, 1]);
     expect(timeouts()).toBe(before);
+  });
+});
+
+describe('toStoreError: what a failure says about whether the call was applied', () => {
+  const classify = (err: unknown) => {
+    const failure = toStoreError(err, 'redis://here');
+    return failure instanceof OutcomeUnknownError ? 'unknown' : failure instanceof StoreUnavailableError ? 'not applied' : 'bug';
+  };
+
+  it('calls node-redis refused to queue, and calls Remembr refused to route, were not applied', () => {
+    expect(classify(new ClientOfflineError())).toBe('not applied');
+    expect(classify(new ClientClosedError())).toBe('not applied');
+    expect(classify(new Error('The queue is full'))).toBe('not applied');
+    expect(classify(new NotSentError('the cluster topology is not known yet'))).toBe('not applied');
+  });
+
+  it('replies Redis gives instead of running a call were not applied; any other reply is a bug', () => {
+    for (const reply of [
+      "OOM command not allowed when used memory > 'maxmemory'.",
+      'READONLY You can\'t write against a read only replica.',
+      'LOADING Redis is loading the dataset in memory',
+      'BUSY Redis is busy running a script.',
+      'MISCONF Redis is configured to save RDB snapshots, but it is currently not able to persist on disk.',
+      'NOREPLICAS Not enough good replicas to write.',
+      'CLUSTERDOWN The cluster is down',
+      'TRYAGAIN Multiple keys request during rehashing of slot',
+      'MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to \'no\'.',
+    ]) {
+      expect(classify(new ErrorReply(reply)), reply).toBe('not applied');
+    }
+    expect(classify(new ErrorReply('WRONGTYPE Operation against a key holding the wrong kind of value'))).toBe('bug');
+    expect(classify(new ErrorReply('ERR user_script:3: Script attempted to access nonexistent global variable'))).toBe('bug');
+  });
+
+  it('a connection lost under a call leaves it unknown: it may have been written and run', () => {
+    expect(classify(new SocketClosedUnexpectedlyError())).toBe('unknown');
+    expect(classify(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe('unknown');
+  });
+
+  it('keeps a classified failure as it is', () => {
+    const known = new OutcomeUnknownError('no answer');
+    expect(toStoreError(known, 'elsewhere')).toBe(known);
   });
 });

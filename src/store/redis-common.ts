@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { ErrorReply } from 'redis';
+import { AbortError, ClientClosedError, ClientOfflineError, ErrorReply } from 'redis';
 import type { Logger } from 'pino';
-import { StoreUnavailableError } from '../errors.js';
+import { OutcomeUnknownError, StoreError, StoreUnavailableError } from '../errors.js';
 import type { Reply, Script } from './port.js';
 
 /**
@@ -10,8 +10,21 @@ import type { Reply, Script } from './port.js';
  * is bounded and its failure classified, how an outage is logged, how a script is sent, and how closing is bounded.
  */
 
-/** Redis answers these while it cannot take a command; anything else in an error reply is a bug of ours. */
-const OUTAGE_REPLIES = /^(OOM|LOADING|BUSY|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|MISCONF|NOREPLICAS)\b/;
+/**
+ * Redis answers these instead of running a command it cannot take now, so nothing of it was applied. That holds
+ * for scripts too because every script is flagged (see script.ts): Redis then checks memory, replicas, a
+ * read-only replica and a failed disk before the script starts, instead of failing it half-way at its first write.
+ * Any other error reply is a bug of ours.
+ */
+const REFUSAL_REPLIES = /^(OOM|LOADING|BUSY|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|MISCONF|NOREPLICAS)\b/;
+
+/**
+ * A call Remembr refused to send (the cluster's topology is not known yet, say): like node-redis's own
+ * ClientOfflineError, it never left this process.
+ */
+export class NotSentError extends Error {
+  override name = 'NotSentError';
+}
 
 export interface SocketSettings {
   connectTimeoutMs: number;
@@ -44,8 +57,9 @@ export function socketOptions(url: string, settings: SocketSettings) {
 
 /**
  * The fail-fast rules around every call: a deadline of `commandTimeoutMs`, an outage turned into
- * StoreUnavailableError, and one log line when a place (a server, or one node of a cluster) stops answering and
- * one when it answers again, however many calls fail in between.
+ * StoreUnavailableError (nothing applied) or OutcomeUnknownError (sent, no answer: see toStoreError), and one
+ * log line when a place (a server, or one node of a cluster) stops answering and one when it answers again,
+ * however many calls fail in between.
  */
 export class FailFast {
   readonly commandTimeoutMs: number;
@@ -85,14 +99,16 @@ export class FailFast {
    * Runs one call to `where` under the deadline. node-redis's own `timeout` only covers the wait before a command
    * is written: once on the wire, a command to a Redis that hangs (or a network that drops packets without a
    * reset) would wait for ever. The deadline answers the caller; the command itself stays on its connection until
-   * Redis replies or the connection dies, so a write that timed out may still land.
+   * Redis replies or the connection dies, so a write that timed out may still land: the caller gets
+   * OutcomeUnknownError, never "not applied".
    */
   call<T>(where: string, start: () => Promise<T>): Promise<T> {
     let pending: Promise<T>;
     try {
       pending = start();
     } catch (err) {
-      pending = Promise.reject(err);
+      // Thrown before node-redis returned a promise: the command never reached its queue.
+      pending = Promise.reject(err instanceof ErrorReply ? err : new NotSentError(safeMessage(err), { cause: err }));
     }
     return new Promise<T>((resolve, reject) => {
       const waiting: Waiting = { expiresAt: performance.now() + this.commandTimeoutMs, done: false, where, reject };
@@ -136,7 +152,7 @@ export class FailFast {
 
   #failure(where: string, err: unknown): unknown {
     const failure = toStoreError(err, where);
-    if (failure instanceof StoreUnavailableError) this.markDown(where, err);
+    if (failure instanceof StoreError) this.markDown(where, err);
     return failure;
   }
 
@@ -154,7 +170,7 @@ export class FailFast {
         }
         waiting.done = true;
         this.#open--;
-        waiting.reject(this.#failure(waiting.where, new Error(`no answer within ${this.commandTimeoutMs} ms`)));
+        waiting.reject(this.#failure(waiting.where, new DeadlineError(this.commandTimeoutMs)));
       }
       // Walked to the end: every call is answered or expired.
       this.#waiting = [];
@@ -172,10 +188,44 @@ interface Waiting {
   readonly reject: (err: unknown) => void;
 }
 
-/** An outage (connection, timeout, a server that cannot write) becomes StoreUnavailableError; a bug stays itself. */
+/** The deadline passed with the call still unanswered. */
+class DeadlineError extends Error {
+  override name = 'DeadlineError';
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+  }
+}
+
+/**
+ * Sorts a failure by what it says about the call:
+ * - never sent: node-redis refuses a command before queueing it when its connection is closed or not ready
+ *   (`disableOfflineQueue`), and Remembr refuses one it cannot route (NotSentError);
+ * - refused: Redis answered with one of REFUSAL_REPLIES before running it;
+ * - unknown: the deadline passed, or the connection broke, while the call was queued or on the wire. node-redis
+ *   moves a command to its waiting-for-reply queue as it writes it and rejects both queues with the same socket
+ *   error, so a call lost with its connection cannot be told apart from one Redis already ran: it is unknown.
+ * The first two become StoreUnavailableError, the last OutcomeUnknownError; any other error reply is a bug and
+ * stays itself.
+ */
 export function toStoreError(err: unknown, where: string): unknown {
-  if (err instanceof ErrorReply && !OUTAGE_REPLIES.test(err.message)) return err;
-  return new StoreUnavailableError(`Redis at ${where} is unavailable: ${safeMessage(err)}`, { cause: err });
+  if (err instanceof StoreError) return err;
+  if (err instanceof ErrorReply) {
+    if (!REFUSAL_REPLIES.test(err.message)) return err;
+    return new StoreUnavailableError(`Redis at ${where} refused the call: ${safeMessage(err)}`, { cause: err });
+  }
+  if (neverSent(err)) return new StoreUnavailableError(`Redis at ${where} is unavailable: ${safeMessage(err)}`, { cause: err });
+  return new OutcomeUnknownError(`Redis at ${where} did not answer: ${safeMessage(err)}`, { cause: err });
+}
+
+function neverSent(err: unknown): boolean {
+  return (
+    err instanceof ClientOfflineError ||
+    err instanceof ClientClosedError ||
+    err instanceof AbortError ||
+    err instanceof NotSentError ||
+    // node-redis's queue limit (maxCommandsQueueLength), checked before the command is queued.
+    (err instanceof Error && err.message === 'The queue is full')
+  );
 }
 
 /** The error's own words, with anything shaped like a URL credential removed. */

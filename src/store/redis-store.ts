@@ -8,7 +8,7 @@ export interface RedisStoreOptions {
   url: string;
   /** How many connections to open; each one multiplexes (pipelines) every command given to it. */
   connections: number;
-  /** A command that takes longer fails with StoreUnavailableError. */
+  /** A command that takes longer fails with OutcomeUnknownError (it was sent and may still be applied). */
   commandTimeoutMs: number;
   connectTimeoutMs: number;
   /** PEM file of a CA to trust (self-signed `rediss://` servers). */
@@ -104,14 +104,16 @@ export class RedisStore implements Store {
     return true;
   }
 
+  // get and set are the hot path: they send their arguments as they are (sendCommand), without node-redis's
+  // per-command parser and reply transform, which these two replies (a string or null, and OK) do not need.
   get(key: string): Promise<string | null> {
-    return this.#call((redis) => redis.get(key));
+    return this.#call((redis) => redis.sendCommand(['GET', key]) as Promise<string | null>);
   }
 
-  async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
-    await this.#call((redis) =>
-      ttlSeconds === undefined ? redis.set(key, value) : redis.set(key, value, { expiration: { type: 'EX', value: ttlSeconds } }),
-    );
+  set(key: string, value: string, ttlSeconds?: number): Promise<void> {
+    const command = ttlSeconds === undefined ? ['SET', key, value] : ['SET', key, value, 'EX', String(ttlSeconds)];
+    // Resolves with Redis's OK, which no caller reads: no extra promise just to turn it into undefined.
+    return this.#call((redis) => redis.sendCommand(command)) as Promise<unknown> as Promise<void>;
   }
 
   delete(keys: string[]): Promise<number> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startRedisServer } from '../../test/support/redis-server.js';
-import { allBackends, openRedisStore, uniqueNamespace, useStore } from '../../test/support/stores.js';
+import { allBackends, openRedisStore, uniqueNamespace, useStore, untilNoticedDown } from '../../test/support/stores.js';
 import { StoreUnavailableError } from '../errors.js';
 import { LONG_TERM_TTL, SHORT_TERM_TTL } from '../keys.js';
 import { TaskResultStore } from './task-result-store.js';
@@ -94,6 +94,7 @@ describe('TaskResultStore when Redis is gone', () => {
       const tasks = new TaskResultStore(store);
       await tasks.put('alice', 'job-1', { ok: true });
       await server.kill();
+      await untilNoticedDown(store);
       await expect(tasks.peek('alice', 'job-1')).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(tasks.take('alice', 'job-1')).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(tasks.put('alice', 'job-2', 1)).rejects.toBeInstanceOf(StoreUnavailableError);

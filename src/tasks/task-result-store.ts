@@ -21,7 +21,7 @@ export interface FoundTaskResult<T = unknown> {
  * The guide's temporary data storage: the result of a background task, kept for a while under the user who
  * owns it, read by peeking or claimed once. Each user's results live under their own key space, so another user's
  * task id is simply a miss. Unlike CacheService this does not degrade: a store failure rejects with
- * StoreUnavailableError, because "no result" would be a lie the caller might act on.
+ * a StoreError, because "no result" would be a lie the caller might act on.
  */
 export class TaskResultStore {
   readonly maxTtlSeconds: number;

@@ -6,6 +6,7 @@ import { buildApp } from '../../src/http/index.js';
 import { asAlice, testConfig } from '../support/app.js';
 import { captureLogger } from '../support/log-capture.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { untilNoticedDown } from '../support/stores.js';
 
 /**
  * The service on a Redis in trouble: scripts forgotten, memory full, a server that stops answering for a while.
@@ -155,7 +156,9 @@ describe('a slow Redis (DEBUG SLEEP, CLIENT PAUSE)', () => {
     expect(after.statusCode).toBe(200);
   });
 
-  it('answers within the bound while writes are paused (CLIENT PAUSE WRITE), and serves again after', async () => {
+  // Regression: a write that timed out while Redis held it answered 503 "nothing was changed", and Redis then
+  // applied it when the pause ended. A command that was sent has an unknown outcome, and the answer must say so.
+  it('answers a paused write with 504 OUTCOME_UNKNOWN within the bound, and the write may land after: it does here', async () => {
     const created = await app.inject({ method: 'POST', url: '/api/v1/sessions', headers: asAlice, payload: { agent_id: 'paused' } });
     const id = created.json().session_id as string;
     const pauser = await admin(server);
@@ -163,17 +166,51 @@ describe('a slow Redis (DEBUG SLEEP, CLIENT PAUSE)', () => {
     const started = Date.now();
     // A paused write holds its connection, and whatever is pipelined behind it, until the deadline: every answer
     // still comes within the bound.
-    const [write, health] = await Promise.all([
+    const [write, read, health] = await Promise.all([
       app.inject({ method: 'POST', url: '/api/v1/sessions', headers: asAlice, payload: { agent_id: 'blocked' } }),
+      app.inject({ method: 'GET', url: `/api/v1/sessions/${id}`, headers: asAlice }),
       app.inject({ method: 'GET', url: '/api/v1/health' }),
     ]);
     expect(Date.now() - started).toBeLessThan(1400);
-    expect(write.statusCode).toBe(503);
+    expect(write.statusCode).toBe(504);
+    expect(write.json().error.code).toBe('OUTCOME_UNKNOWN');
+    expect(write.json().error.message).toMatch(/may or may not have been carried out.*same Idempotency-Key/);
+    expect(write.headers['retry-after']).toBe('1');
+    // A read that got no answer changed nothing worth knowing about: a plain 503, retry.
+    expect(read.statusCode).toBe(503);
+    expect(read.json().error.code).toBe('SERVICE_UNAVAILABLE');
     expect(health.statusCode).toBe(200);
     await pauser.sendCommand(['CLIENT', 'UNPAUSE']);
     await pauser.close();
+    // Redis held the command, not dropped it: once unpaused it ran, so the session the caller was told "may have
+    // been created" was created, exactly once.
+    await expect
+      .poll(async () => (await app.inject({ method: 'GET', url: '/api/v1/sessions', headers: asAlice })).json().sessions.filter((s: { agent_id: string }) => s.agent_id === 'blocked').length)
+      .toBe(1);
     expect((await app.inject({ method: 'GET', url: `/api/v1/sessions/${id}`, headers: asAlice })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/api/v1/health' })).json().redis_status).toBe('healthy');
+  });
+
+  it('answers a write with 503 SERVICE_UNAVAILABLE only when it never reached Redis, and then nothing was written', async () => {
+    // On its AOF, so what was written before the kill is there after it, and what was refused is not.
+    const killed = await startRedisServer({ args: ['--appendonly', 'yes', '--appendfsync', 'always'] });
+    const down = await appOn(killed);
+    try {
+      const before = await down.inject({ method: 'POST', url: '/api/v1/sessions', headers: asAlice, payload: { agent_id: 'first' } });
+      expect(before.statusCode).toBe(201);
+      await killed.kill();
+      await untilNoticedDown(down.remembr.store);
+      const refused = await down.inject({ method: 'POST', url: '/api/v1/sessions', headers: asAlice, payload: { agent_id: 'never' } });
+      expect(refused.statusCode).toBe(503);
+      expect(refused.json().error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: expect.stringMatching(/not carried out; nothing was changed/) });
+      await killed.start();
+      await expect.poll(async () => (await down.inject({ method: 'GET', url: '/api/v1/sessions', headers: asAlice })).statusCode, { timeout: 10_000 }).toBe(200);
+      const agents = (await down.inject({ method: 'GET', url: '/api/v1/sessions', headers: asAlice })).json().sessions.map((s: { agent_id: string }) => s.agent_id);
+      expect(agents).toEqual(['first']);
+    } finally {
+      await down.close();
+      await killed.stop();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
+import { StoreUnavailableError } from '../../src/errors.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import type { Store } from '../../src/store/port.js';
 import { RedisClusterStore } from '../../src/store/redis-cluster-store.js';
@@ -79,6 +80,21 @@ export async function sendToEveryServer(store: Store, command: string[]): Promis
   if (store instanceof RedisStore) return [await store.client.sendCommand(command)];
   if (store instanceof RedisClusterStore) return store.sendToEveryMaster(command);
   return [];
+}
+
+/**
+ * Waits until the store has noticed that its Redis is gone: its calls fail at once as not applied
+ * (StoreUnavailableError) instead of being written to a connection that is about to break, whose calls would
+ * have an unknown outcome. A kill is noticed when the socket closes, a moment after the process is gone.
+ */
+export async function untilNoticedDown(store: Store, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const failure = await store.ping().then(() => undefined, (err: unknown) => err);
+    if (failure instanceof StoreUnavailableError) return;
+    if (Date.now() > deadline) throw new Error(`the store did not notice Redis was down within ${timeoutMs} ms (last: ${String(failure)})`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** A key prefix unique to one test, so tests sharing a store never see each other's keys. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asAlice, asBob, useApp } from '../../../test/support/app.js';
-import { backends } from '../../../test/support/stores.js';
+import { backends, untilNoticedDown } from '../../../test/support/stores.js';
 import { SHORT_TERM_TTL } from '../../keys.js';
 import { sessionKeys } from '../../sessions/session-keys.js';
 
@@ -223,6 +223,7 @@ describe('short-term memory routes when Redis is down', () => {
   it('answers 503, never an empty window', async () => {
     const id = (await ctx.app.inject({ method: 'POST', url: '/api/v1/sessions', headers: asAlice, payload: { agent_id: 'a' } })).json().session_id;
     await ctx.server!.kill();
+    await untilNoticedDown(ctx.app.remembr.store);
     try {
       const read = await ctx.app.inject({ method: 'GET', url: `/api/v1/sessions/${id}/messages`, headers: asAlice });
       expect(read.statusCode).toBe(503);

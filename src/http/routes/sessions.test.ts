@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asAlice, asBob, useApp } from '../../../test/support/app.js';
-import { backends } from '../../../test/support/stores.js';
+import { backends, untilNoticedDown } from '../../../test/support/stores.js';
 import { SESSION_TTL } from '../../keys.js';
 
 describe.each(backends)('/api/v1/sessions on %s', (backend) => {
@@ -166,6 +166,7 @@ describe('/api/v1/sessions when Redis is down', () => {
     const created = await ctx.app.inject({ method: 'POST', url: '/api/v1/sessions', headers: asAlice, payload: { agent_id: 'a' } });
     expect(created.statusCode).toBe(201);
     await ctx.server!.kill();
+    await untilNoticedDown(ctx.app.remembr.store);
     try {
       for (const [method, url] of [
         ['POST', '/api/v1/sessions'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asAlice, asBob, useApp } from '../../../test/support/app.js';
-import { backends, uniqueNamespace } from '../../../test/support/stores.js';
+import { backends, uniqueNamespace, untilNoticedDown } from '../../../test/support/stores.js';
 import { hashTag, LONG_TERM_TTL, makeKey, SHORT_TERM_TTL } from '../../index.js';
 
 const url = (taskId: string) => `/api/v1/tasks/${taskId}/result`;
@@ -123,6 +123,7 @@ describe('task result routes with Redis gone', () => {
   it('answers 503, never a made-up miss', async () => {
     await ctx.app.inject({ method: 'PUT', url: url('kept'), headers: asAlice, payload: { result: 1 } });
     await ctx.server!.kill();
+    await untilNoticedDown(ctx.app.remembr.store);
     for (const method of ['PUT', 'GET', 'DELETE'] as const) {
       const res = await ctx.app.inject({ method, url: url('kept'), headers: asAlice, ...(method === 'PUT' ? { payload: { result: 2 } } : {}) });
       expect(res.statusCode).toBe(503);
