@@ -39,6 +39,10 @@ describe('loadConfig defaults', () => {
       tokenEncoding: 'cl100k_base',
       maxMessageBytes: 32768,
       bodyLimitBytes: 1048576,
+      metricsToken: undefined,
+      metricsPort: undefined,
+      metricsHost: '127.0.0.1',
+      metricsSampleIntervalMs: 5000,
     });
   });
 
@@ -72,6 +76,10 @@ describe('loadConfig defaults', () => {
       TOKEN_ENCODING: 'o200k_base',
       MAX_MESSAGE_BYTES: '2048',
       BODY_LIMIT_BYTES: '4096',
+      METRICS_TOKEN: 'metrics-token-0123456789',
+      METRICS_PORT: '9100',
+      METRICS_HOST: '10.0.0.5',
+      METRICS_SAMPLE_INTERVAL_MS: '2000',
     });
     expect(config).toEqual({
       redisUrl: `rediss://default:${PASSWORD}@cache.example.com:6380`,
@@ -97,6 +105,10 @@ describe('loadConfig defaults', () => {
       tokenEncoding: 'o200k_base',
       maxMessageBytes: 2048,
       bodyLimitBytes: 4096,
+      metricsToken: 'metrics-token-0123456789',
+      metricsPort: 9100,
+      metricsHost: '10.0.0.5',
+      metricsSampleIntervalMs: 2000,
     });
   });
 
@@ -142,6 +154,9 @@ describe('loadConfig refuses bad values, naming the variable', () => {
     ['MAX_MESSAGE_BYTES', '1048577', /MAX_MESSAGE_BYTES must be a whole number from 1 to 1048576/],
     ['TOKEN_ENCODING', 'p50k_base', /TOKEN_ENCODING must be one of cl100k_base, o200k_base/],
     ['BODY_LIMIT_BYTES', '10', /BODY_LIMIT_BYTES must be a whole number from 1024/],
+    ['METRICS_TOKEN', 'short-secret', /METRICS_TOKEN must be at least 16 characters \(got 12\)/],
+    ['METRICS_PORT', 'nine', /METRICS_PORT must be a whole number from 0 to 65535/],
+    ['METRICS_SAMPLE_INTERVAL_MS', '-5', /METRICS_SAMPLE_INTERVAL_MS must be a whole number/],
     ['REDIS_URL', 'http://cache.example.com:6379', /REDIS_URL must start with redis:\/\/ or rediss:\/\/ \(got http:\/\/\)/],
     ['REDIS_URL', 'cache.example.com:6379', /REDIS_URL must start with redis:\/\/ or rediss:\/\//],
     ['REDIS_URL', 'not a url', /REDIS_URL is not a valid URL/],

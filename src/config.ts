@@ -56,6 +56,17 @@ export interface Config {
   maxMessageBytes: number;
   /** Largest request body in bytes. @default 1048576 */
   bodyLimitBytes: number;
+  /**
+   * Bearer token that /metrics and /dashboard require (16+ characters). In production they are served only with
+   * it, or only on `metricsPort`. @default undefined
+   */
+  metricsToken?: string;
+  /** Serve /metrics and /dashboard on this port instead of the API's (on `metricsHost`). @default undefined */
+  metricsPort?: number;
+  /** Where the metrics listener binds. @default '127.0.0.1' */
+  metricsHost: string;
+  /** How often the store is sampled in the background (INFO, ping, connections); 0 turns it off. @default 5000 */
+  metricsSampleIntervalMs: number;
 }
 
 export const DEFAULTS = {
@@ -76,6 +87,8 @@ export const DEFAULTS = {
   tokenEncoding: 'cl100k_base',
   maxMessageBytes: 32 * 1024,
   bodyLimitBytes: 1024 * 1024,
+  metricsHost: '127.0.0.1',
+  metricsSampleIntervalMs: 5000,
 } satisfies Partial<Config>;
 
 /** The largest MAX_MESSAGE_BYTES accepted. */
@@ -142,6 +155,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push('REDIS_TLS_INSECURE cannot be set in production');
   }
 
+  const metricsToken = text('METRICS_TOKEN');
+  // Named by length only: the value is a secret.
+  if (metricsToken !== undefined && metricsToken.length < 16) problems.push(`METRICS_TOKEN must be at least 16 characters (got ${metricsToken.length})`);
+  const metricsPortRaw = text('METRICS_PORT');
+  const metricsPort = metricsPortRaw === undefined ? undefined : integer('METRICS_PORT', 0, 0, 65535);
+
   const config: Config = {
     redisUrl,
     redisCluster,
@@ -164,6 +183,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Counting is n log n in a message's size, on the event loop: 1 MiB of the worst input is well under a second.
     maxMessageBytes: integer('MAX_MESSAGE_BYTES', DEFAULTS.maxMessageBytes, 1, MAX_MESSAGE_BYTES_CAP),
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', DEFAULTS.bodyLimitBytes, 1024, 256 * 1024 * 1024),
+    metricsToken,
+    metricsPort,
+    metricsHost: text('METRICS_HOST') ?? DEFAULTS.metricsHost,
+    metricsSampleIntervalMs: integer('METRICS_SAMPLE_INTERVAL_MS', DEFAULTS.metricsSampleIntervalMs, 0, 3_600_000),
   };
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);

@@ -74,4 +74,10 @@ export { createStore } from './store/create-store.js';
 
 export { createLogger, silentLogger } from './observability/logger.js';
 export type { Logger } from './observability/logger.js';
-export { Metrics } from './observability/metrics.js';
+export { Metrics, CounterFamily, HistogramFamily, quantile, STORE_LATENCY_BUCKETS, HTTP_LATENCY_BUCKETS } from './observability/metrics.js';
+export type { Counter, Observer, Labels } from './observability/metrics.js';
+export { MeasuredStore, failureKind } from './observability/measured-store.js';
+export type { FailureKind } from './observability/measured-store.js';
+export { StoreMonitor } from './observability/store-monitor.js';
+export type { StoreSample, NodeSample } from './observability/store-monitor.js';
+export { requestContext } from './observability/request-context.js';

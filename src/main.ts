@@ -1,5 +1,5 @@
 import { ConfigError, createLogger, describeRedisUrl, loadConfig } from './index.js';
-import { buildApp } from './http/index.js';
+import { buildApp, buildMetricsApp } from './http/index.js';
 
 /** The service's entry point: the only place that reads process.env. */
 async function main(): Promise<void> {
@@ -16,6 +16,8 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   if (!config.redisUrl) logger.warn('REDIS_URL is not set: using the embedded in-memory store (data lives in this process only)');
   const app = await buildApp({ config, logger });
+  // /metrics and the dashboard on a port of their own, when asked (closed before the app, which owns the store).
+  const metricsApp = config.metricsPort === undefined ? undefined : await buildMetricsApp({ remembr: app.remembr, config, logger });
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -23,12 +25,17 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'Shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    await metricsApp?.close();
     await app.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   await app.listen({ port: config.port, host: config.host });
+  if (metricsApp) {
+    await metricsApp.listen({ port: config.metricsPort, host: config.metricsHost });
+    logger.info({ port: config.metricsPort, host: config.metricsHost }, 'Metrics listener is serving /metrics and /dashboard');
+  }
   logger.info({ store: describeRedisUrl(config.redisUrl), environment: config.environment }, 'Remembr is serving');
 }
 

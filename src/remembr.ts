@@ -2,7 +2,9 @@ import { CacheService } from './cache/cache-service.js';
 import { DEFAULTS, describeRedisUrl, type Config } from './config.js';
 import { checkStore, type RedisStatus } from './health.js';
 import { silentLogger, type Logger } from './observability/logger.js';
+import { MeasuredStore } from './observability/measured-store.js';
 import { Metrics } from './observability/metrics.js';
+import { StoreMonitor } from './observability/store-monitor.js';
 import { createRateLimiter } from './rate-limit/create-rate-limiter.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import { ShortTermMemory } from './memory/short-term-memory.js';
@@ -34,7 +36,10 @@ export interface Remembr {
   readonly sessions: SessionStore;
   /** The short-term window of each session, within `shortTermMaxTokens`. */
   readonly memory: ShortTermMemory;
+  /** This instance's metrics (its own prom-client Registry). */
   readonly metrics: Metrics;
+  /** Background samples of the store (INFO per node, connections, up), for /metrics and the dashboard. */
+  readonly monitor: StoreMonitor;
   readonly logger: Logger;
   health(): Promise<RedisStatus>;
   close(): Promise<void>;
@@ -46,17 +51,25 @@ export async function createRemembr(options: RemembrOptions = {}): Promise<Remem
   const metrics = new Metrics();
   logger.info({ store: describeRedisUrl(config.redisUrl) }, 'Remembr store starting');
   const store = given ?? (await createStore(config, logger));
-  const cache = new CacheService(store, { logger, metrics });
-  const rateLimiter = createRateLimiter(store, {
+  // The services run on a store that times every call and counts its failures; `store` stays the raw one.
+  const measured = new MeasuredStore(store, metrics);
+  const monitor = new StoreMonitor(store, metrics, {
+    maxConnections: config.redisMaxConnections,
+    intervalMs: config.metricsSampleIntervalMs,
+    logger,
+  });
+  monitor.start();
+  const cache = new CacheService(measured, { logger, metrics });
+  const rateLimiter = createRateLimiter(measured, {
     limit: config.rateLimitPerMinute,
     windowSeconds: 60,
     failMode: config.rateLimitFailMode,
     logger,
     metrics,
   });
-  const tasks = new TaskResultStore(store);
-  const sessions = new SessionStore(store, { logger, metrics });
-  const memory = new ShortTermMemory(store, {
+  const tasks = new TaskResultStore(measured);
+  const sessions = new SessionStore(measured, { logger, metrics });
+  const memory = new ShortTermMemory(measured, {
     logger,
     metrics,
     maxTokens: config.shortTermMaxTokens,
@@ -72,9 +85,11 @@ export async function createRemembr(options: RemembrOptions = {}): Promise<Remem
     sessions,
     memory,
     metrics,
+    monitor,
     logger,
     health: () => checkStore(store),
     close: async () => {
+      monitor.stop();
       if (!given) await store.close();
     },
   };

@@ -1,9 +1,20 @@
 import { silentLogger, type Logger } from '../observability/logger.js';
-import { Metrics, type Counter } from '../observability/metrics.js';
+import { Metrics, type Counter, type CounterFamily } from '../observability/metrics.js';
 import { ValidationError } from '../errors.js';
-import { assertScopedPattern } from '../keys.js';
+import { assertScopedPattern, KEY_PREFIX } from '../keys.js';
 import type { Store } from '../store/port.js';
 import { encodeJson } from './json.js';
+
+const NAMESPACED = `${KEY_PREFIX}:`;
+const NAMESPACE = /^[A-Za-z0-9_-]{1,32}$/;
+const MAX_NAMESPACES = 64;
+
+/** The handles get and set count with on every call, for one namespace. */
+interface HotCounters {
+  getHit: Counter;
+  getMiss: Counter;
+  setOk: Counter;
+}
 
 export interface CacheServiceOptions {
   logger?: Logger;
@@ -41,10 +52,12 @@ export class CacheService {
     this.#store = store;
     this.#logger = options.logger ?? silentLogger;
     this.#metrics = options.metrics ?? new Metrics();
+    this.#operations = this.#metrics.counterFamily(
+      'remembr_cache_operations_total',
+      'Cache operations by operation, outcome (hit, miss, ok, invalid, error) and key namespace',
+      ['operation', 'outcome', 'namespace'],
+    );
     this.#scanBatchSize = options.scanBatchSize ?? 500;
-    this.#getHit = this.#counter('get', 'hit');
-    this.#getMiss = this.#counter('get', 'miss');
-    this.#setOk = this.#counter('set', 'ok');
   }
 
   /**
@@ -62,7 +75,7 @@ export class CacheService {
     return pending.then(
       (raw) => {
         if (raw === null) {
-          this.#getMiss.inc();
+          this.#hot(key).getMiss.inc();
           if (this.#debug()) this.#logger.debug({ key }, 'Cache miss');
           return null;
         }
@@ -73,7 +86,7 @@ export class CacheService {
           // Not written by Remembr (or corrupted): as unusable as a failed read, and counted as one.
           return this.#degrade('get', key, err, null);
         }
-        this.#getHit.inc();
+        this.#hot(key).getHit.inc();
         if (this.#debug()) this.#logger.debug({ key }, 'Cache hit');
         return value;
       },
@@ -94,7 +107,7 @@ export class CacheService {
       text = encodeJson(value);
     } catch (err) {
       this.#logger.error({ key, err: (err as Error).message }, 'Cache value is not JSON; nothing stored');
-      this.#count('set', 'invalid');
+      this.#count('set', 'invalid', key);
       return Promise.resolve(false);
     }
     let pending: Promise<void>;
@@ -105,7 +118,7 @@ export class CacheService {
     }
     return pending.then(
       () => {
-        this.#setOk.inc();
+        this.#hot(key).setOk.inc();
         if (this.#debug()) this.#logger.debug({ key, ttl: ttlSeconds ?? null }, 'Cache set');
         return true;
       },
@@ -115,7 +128,9 @@ export class CacheService {
 
   async delete(key: string): Promise<boolean> {
     try {
-      return (await this.#store.delete([key])) > 0;
+      const deleted = (await this.#store.delete([key])) > 0;
+      this.#count('delete', 'ok', key);
+      return deleted;
     } catch (err) {
       return this.#degrade('delete', key, err, false);
     }
@@ -123,7 +138,9 @@ export class CacheService {
 
   async exists(key: string): Promise<boolean> {
     try {
-      return await this.#store.exists(key);
+      const found = await this.#store.exists(key);
+      this.#count('exists', 'ok', key);
+      return found;
     } catch (err) {
       return this.#degrade('exists', key, err, false);
     }
@@ -133,7 +150,9 @@ export class CacheService {
   async expire(key: string, ttlSeconds: number): Promise<boolean> {
     assertTtl(ttlSeconds);
     try {
-      return await this.#store.expire(key, ttlSeconds);
+      const found = await this.#store.expire(key, ttlSeconds);
+      this.#count('expire', 'ok', key);
+      return found;
     } catch (err) {
       return this.#degrade('expire', key, err, false);
     }
@@ -142,7 +161,9 @@ export class CacheService {
   /** Seconds left: -1 when the key never expires, -2 when it is missing (or the store is down). */
   async ttl(key: string): Promise<number> {
     try {
-      return await this.#store.ttl(key);
+      const seconds = await this.#store.ttl(key);
+      this.#count('ttl', 'ok', key);
+      return seconds;
     } catch (err) {
       return this.#degrade('ttl', key, err, -2);
     }
@@ -154,7 +175,9 @@ export class CacheService {
       throw new ValidationError(`amount must be a whole number (got ${String(amount)})`, 'amount');
     }
     try {
-      return await this.#store.incrBy(key, amount);
+      const value = await this.#store.incrBy(key, amount);
+      this.#count('increment', 'ok', key);
+      return value;
     } catch (err) {
       return this.#degrade('increment', key, err, null);
     }
@@ -169,15 +192,16 @@ export class CacheService {
       entries = keys.map((key) => [key, encodeJson(values[key])]);
     } catch (err) {
       this.#logger.error({ keys: keys.length, err: (err as Error).message }, 'Cache value is not JSON; nothing stored');
-      this.#count('setMany', 'invalid');
+      this.#count('setMany', 'invalid', keys[0]);
       return false;
     }
     try {
       await this.#store.setMany(entries, ttlSeconds);
       this.#logger.debug({ keys: entries.length, ttl: ttlSeconds ?? null }, 'Cache set');
+      this.#count('setMany', 'ok', keys[0]);
       return true;
     } catch (err) {
-      return this.#degrade('setMany', `${keys.length} keys`, err, false);
+      return this.#degrade('setMany', `${keys.length} keys`, err, false, keys[0]);
     }
   }
 
@@ -186,12 +210,19 @@ export class CacheService {
     try {
       const raw = await this.#store.getMany(keys);
       const found: Record<string, T> = {};
+      let hits = 0;
       raw.forEach((text, i) => {
-        if (text !== null) found[keys[i]!] = JSON.parse(text) as T;
+        if (text !== null) {
+          found[keys[i]!] = JSON.parse(text) as T;
+          hits++;
+        }
       });
+      // Each key is a hit or a miss, as if read one by one.
+      if (hits > 0) this.#count('getMany', 'hit', keys[0], hits);
+      if (raw.length > hits) this.#count('getMany', 'miss', keys[0], raw.length - hits);
       return found;
     } catch (err) {
-      return this.#degrade('getMany', `${keys.length} keys`, err, {} as Record<string, T>);
+      return this.#degrade('getMany', `${keys.length} keys`, err, {} as Record<string, T>, keys[0]);
     }
   }
 
@@ -207,6 +238,7 @@ export class CacheService {
         deleted += await this.#store.delete(batch);
       }
       this.#logger.debug({ pattern, deleted }, 'Cache pattern deleted');
+      this.#count('deletePattern', 'ok', pattern);
       return deleted;
     } catch (err) {
       this.#logger.error({ pattern, deletedBeforeFailure: deleted }, 'Pattern delete stopped part way');
@@ -238,34 +270,58 @@ export class CacheService {
     }
   }
 
-  /** Counter handles by operation and outcome, made once per series so no label lookup runs per count. */
+  readonly #operations: CounterFamily;
+  /**
+   * Counter handles by operation, outcome and namespace, made once per series so no label lookup runs per count.
+   * The namespace is the key's first part after `remembr:`: chosen by code (makeKey), never an id; past
+   * MAX_NAMESPACES distinct ones the rest count as `other`, so a caller passing odd keys cannot grow the series.
+   */
   readonly #counters = new Map<string, Counter>();
-  /** get and set count on every call: their handles are fields, not even a map lookup away. */
-  readonly #getHit: Counter;
-  readonly #getMiss: Counter;
-  readonly #setOk: Counter;
+  /** get and set count on every call: their handles per namespace are one map lookup away. */
+  readonly #hotByNamespace = new Map<string, HotCounters>();
+  readonly #namespaces = new Set<string>();
 
   /** Debug lines cost an object per call even when pino drops them: build them only when they will be written. */
   #debug(): boolean {
     return this.#logger.isLevelEnabled('debug');
   }
 
-  #counter(operation: string, outcome: string): Counter {
-    const id = `${operation}/${outcome}`;
+  #hot(key: string): HotCounters {
+    const namespace = this.#namespaceOf(key);
+    let hot = this.#hotByNamespace.get(namespace);
+    if (hot === undefined) {
+      hot = { getHit: this.#counter('get', 'hit', namespace), getMiss: this.#counter('get', 'miss', namespace), setOk: this.#counter('set', 'ok', namespace) };
+      this.#hotByNamespace.set(namespace, hot);
+    }
+    return hot;
+  }
+
+  #counter(operation: string, outcome: string, namespace: string): Counter {
+    const id = `${operation}\u0001${outcome}\u0001${namespace}`;
     let counter = this.#counters.get(id);
     if (counter === undefined) {
-      counter = this.#metrics.counter('remembr_cache_operations_total', { operation, outcome }, 'Cache operations by outcome');
+      counter = this.#operations.labels(operation, outcome, namespace);
       this.#counters.set(id, counter);
     }
     return counter;
   }
 
-  #count(operation: string, outcome: string): void {
-    this.#counter(operation, outcome).inc();
+  #count(operation: string, outcome: string, key: string | undefined, by = 1): void {
+    this.#counter(operation, outcome, this.#namespaceOf(key)).inc(by);
   }
 
-  #degrade<T>(operation: string, key: string, err: unknown, fallback: T): T {
-    this.#count(operation, 'error');
+  #namespaceOf(key: string | undefined): string {
+    if (key === undefined || !key.startsWith(NAMESPACED)) return 'none';
+    const end = key.indexOf(':', NAMESPACED.length);
+    const namespace = end < 0 ? key.slice(NAMESPACED.length) : key.slice(NAMESPACED.length, end);
+    if (this.#namespaces.has(namespace)) return namespace;
+    if (!NAMESPACE.test(namespace) || this.#namespaces.size >= MAX_NAMESPACES) return 'other';
+    this.#namespaces.add(namespace);
+    return namespace;
+  }
+
+  #degrade<T>(operation: string, key: string, err: unknown, fallback: T, namespaceKey: string | undefined = key): T {
+    this.#count(operation, 'error', namespaceKey);
     this.#metrics.increment('remembr_cache_errors_total', { operation }, 1, 'Cache operations that failed and degraded');
     this.#logger.error({ key, operation, err: (err as Error)?.message ?? String(err) }, 'Cache operation failed');
     return fallback;

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createRemembr, silentLogger, type Config, type Logger, type Remembr, type Store } from '../index.js';
 import { VERSION } from '../version.js';
 import { sendError, HttpError } from './errors.js';
 import { authenticate, createAuthenticator, type Caller } from './auth.js';
 import { healthRoutes } from './routes/health.js';
-import { metricsRoutes } from './routes/metrics.js';
+import { metricsRoutes, operatorAccess } from './routes/metrics.js';
+import { HTTP_LATENCY_BUCKETS } from '../observability/metrics.js';
+import { requestContext } from '../observability/request-context.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { memoryRoutes } from './routes/memory.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -34,6 +36,8 @@ export interface AppOptions {
 
 export { VERSION };
 
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
@@ -58,6 +62,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return typeof incoming === 'string' && INCOMING_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     requestIdHeader: false,
+    // One line per request is written on response (below), with the route template instead of the raw URL.
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: {
       // A wrong type is a 400 naming the field, not a silent conversion; every problem is reported at once.
       customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: true },
@@ -74,15 +80,40 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('caller', null as unknown as Caller);
   if (!options.remembr) app.addHook('onClose', () => remembr.close());
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Everything done while serving the request (cache, sessions, memory) logs with its id (request-context.ts).
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    requestContext.run({ requestId: request.id }, done);
   });
+  remembr.metrics.collectProcessMetrics();
+  const httpRequests = remembr.metrics.counterFamily('remembr_http_requests_total', 'HTTP requests by route template, method and status', [
+    'route',
+    'method',
+    'status',
+  ]);
+  const httpLatency = remembr.metrics.histogramFamily(
+    'remembr_http_request_duration_seconds',
+    'HTTP request latency by route template, method and status',
+    ['route', 'method', 'status'],
+    HTTP_LATENCY_BUCKETS,
+  );
   app.addHook('onResponse', async (request, reply) => {
-    remembr.metrics.observe(
-      'remembr_http_request_duration_ms',
-      { route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) },
-      reply.elapsedTime,
-      'HTTP request latency',
+    // The route's template (`/api/v1/sessions/:session_id`), never the raw path: ids and junk paths stay out of
+    // the series, which stay bounded whatever callers send.
+    const route = request.routeOptions.url ?? 'unmatched';
+    const method = METHODS.has(request.method) ? request.method : 'OTHER';
+    const status = String(reply.statusCode);
+    httpRequests.labels(route, method, status).inc();
+    httpLatency.labels(route, method, status).observe(reply.elapsedTime / 1000);
+    request.log.info(
+      {
+        route,
+        method,
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+        userId: request.caller?.userId,
+      },
+      'request completed',
     );
   });
   app.setErrorHandler((err, request, reply) => sendError(request, reply, err, production));
@@ -109,7 +140,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
 
   await app.register(healthRoutes, { prefix: '/api/v1', environment: config.environment, version: VERSION });
-  await app.register(metricsRoutes);
+  const metricsAccess = operatorAccess(config);
+  if (metricsAccess === 'elsewhere') {
+    logger.info({ port: config.metricsPort, host: config.metricsHost }, '/metrics and /dashboard are served on the metrics listener only');
+  } else if (metricsAccess === 'closed') {
+    logger.warn('/metrics and /dashboard are off: in production set METRICS_TOKEN or METRICS_PORT to serve them');
+  } else {
+    await app.register(metricsRoutes, { token: metricsAccess === 'token' ? config.metricsToken : undefined, production });
+  }
   if (config.apiKeys.length === 0) {
     logger.warn('No API keys configured (REMEMBR_API_KEYS): the API is open and every caller is the local user');
   }

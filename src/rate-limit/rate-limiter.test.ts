@@ -230,7 +230,7 @@ describe.each(['open', 'closed'] as const)('failing %s when Redis is gone', (fai
       expect(after).toMatchObject({ reason: 'allowed', allowed: true });
       expect(lines.some((line) => line.includes('Rate limiter reaches the store again'))).toBe(true);
       // The series is exposed for scraping (the recovery loop may have added a few more failures).
-      expect(metrics.render()).toMatch(new RegExp(`remembr_rate_limit_decisions_total\\{algorithm="fixed-window",limiter="outage",outcome="${outcome}"\\} \\d+`));
+      expect(await metrics.exposition()).toMatch(new RegExp(`remembr_rate_limit_decisions_total\\{algorithm="fixed-window",limiter="outage",outcome="${outcome}"\\} \\d+`));
     } finally {
       await store.close();
       await server.stop();

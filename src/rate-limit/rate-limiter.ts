@@ -68,7 +68,7 @@ export interface RateLimiter {
 }
 
 const DECISIONS_METRIC = 'remembr_rate_limit_decisions_total';
-const DECISIONS_HELP = 'Rate limit decisions by outcome (allowed, limited, failed_open, failed_closed)';
+const DECISIONS_HELP = 'Rate limit decisions by outcome (allowed, refused, failed_open, failed_closed)';
 
 /**
  * What the two algorithms share: validating input, naming keys, and the failure policy with its log line and
@@ -175,7 +175,7 @@ export abstract class StoreRateLimiter implements RateLimiter {
       this.#failingSince = undefined;
       this.#failedChecks = 0;
     }
-    this.#count(decision.allowed ? 'allowed' : 'limited');
+    this.#count(decision.allowed ? 'allowed' : 'refused');
     return decision;
   }
 

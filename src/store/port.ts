@@ -42,6 +42,8 @@ export interface Store {
    * The memory store has none: it reports its own figures instead (MemoryStore.stats).
    */
   serverInfo?(section?: string): Promise<ServerInfo[]>;
+  /** Connections to Redis open and ready right now (the memory store has none). */
+  openConnections?(): number;
 }
 
 /** One server's INFO text, and the server it came from (`redis://host:port`, never credentials). */

@@ -250,6 +250,12 @@ export class RedisClusterStore implements Store {
     await this.#onEveryMaster((node) => node.ping());
   }
 
+  /** One multiplexed connection per master. */
+  openConnections(): number {
+    if (!this.#cluster.isReady) return 0;
+    return this.#cluster.masters.filter((master) => master.client?.isReady).length;
+  }
+
   /** INFO of every master, each named by its node. */
   async serverInfo(section?: string): Promise<ServerInfo[]> {
     const masters = await this.#masters();

@@ -177,6 +177,10 @@ export class RedisStore implements Store {
     await this.#call((redis) => redis.ping());
   }
 
+  openConnections(): number {
+    return this.#connections.filter((connection) => connection.isReady).length;
+  }
+
   async serverInfo(section?: string): Promise<ServerInfo[]> {
     const text = await this.#call((redis) => (section === undefined ? redis.info() : redis.info(section)));
     return [{ node: this.#where, text: String(text) }];

@@ -66,8 +66,8 @@ describe('the started service on Redis: tasks, rate limits, auth, metrics', () =
   it('exposes metrics, and no secret appears in anything the service logged', async () => {
     const metrics = await (await call(undefined, 'GET', '/metrics')).text();
     expect(metrics).toMatch(/remembr_rate_limit_decisions_total\{[^}]*outcome="[a-z_]+"[^}]*\} \d+/);
-    expect(metrics).toMatch(/remembr_http_request_duration_ms_count\{[^}]*\} \d+/);
-    expect(metrics).toMatch(/remembr_process_rss_bytes \d+/);
+    expect(metrics).toMatch(/remembr_http_request_duration_seconds_count\{[^}]*\} \d+/);
+    expect(metrics).toMatch(/remembr_process_resident_memory_bytes \d+/);
     const output = service.output();
     expect(output.length).toBeGreaterThan(0);
     for (const secret of [ALICE_KEY, BOB_KEY, CAROL_KEY, 'not-a-real-key-000000000']) expect(output).not.toContain(secret);
