@@ -35,15 +35,19 @@ export class CliError extends Error {
   }
 }
 
-/** The store the service would use, from the same environment (REDIS_URL and the rest, checked the same way). */
-export async function openStore(io: CliIo): Promise<{ store: Store; config: Config; where: string }> {
-  let config: Config;
+/** The service's configuration from the same environment; a bad value is a usage error naming the variable. */
+export function configFrom(io: CliIo): Config {
   try {
-    config = loadConfig(io.env);
+    return loadConfig(io.env);
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(err.message, EXIT.usage);
     throw err;
   }
+}
+
+/** The store the service would use, from the same environment (REDIS_URL and the rest, checked the same way). */
+export async function openStore(io: CliIo): Promise<{ store: Store; config: Config; where: string }> {
+  const config = configFrom(io);
   if (!config.redisUrl) {
     throw new CliError(
       'REDIS_URL is not set: the CLI inspects a Redis server (the embedded store lives inside the service process and cannot be reached from outside)',

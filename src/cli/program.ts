@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { CliError, EXIT, type CliIo } from './context.js';
 import { registerStatus } from './status.js';
+import { registerMcp } from './mcp.js';
 
 /**
  * `remembr <command>`: the operator's tools, reading the same environment as the service. Each command lives in
@@ -18,6 +19,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
   registerStatus(program, io, done);
+  registerMcp(program, io, done);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -12,6 +12,7 @@ import { requestContext } from '../observability/request-context.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { memoryRoutes } from './routes/memory.js';
 import { taskRoutes } from './routes/tasks.js';
+import { mcpRoutes } from './routes/mcp.js';
 import { authFailureGuard, limitRequests } from './rate-limit.js';
 
 declare module 'fastify' {
@@ -167,5 +168,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
+  // MCP's Streamable HTTP endpoint: the same key check, failure limit and rate limit as /api/v1 (keep them in step).
+  await app.register(async (mcp) => {
+    if (authFailures) mcp.addHook('onRequest', authFailures.screen);
+    mcp.addHook('onRequest', authenticate(verify, authFailures?.recordFailure));
+    mcp.addHook('onRequest', limitRequests(remembr.rateLimiter));
+    await mcp.register(mcpRoutes);
+  });
   return app;
 }

@@ -30,6 +30,12 @@ describe('integration boundaries', () => {
     expect(offending.map(({ path }) => path)).toEqual([]);
   });
 
+  it('the service and the CLI load an integration only when it is used (a dynamic import)', () => {
+    const shells = files.filter(({ path }) => ['http', 'cli'].includes(folderOf(path)));
+    const staticImports = shells.filter(({ text }) => /^import\s[^(]*from\s+['"][./]+\/(langgraph|langchain|mcp)\//m.test(text) || FRAMEWORKS.test(text));
+    expect(staticImports.map(({ path }) => path)).toEqual([]);
+  });
+
   it('each integration reaches the core only through its public entry', () => {
     const integration = files.filter(({ path }) => INTEGRATIONS.includes(folderOf(path)));
     expect(integration.length).toBeGreaterThan(0);
