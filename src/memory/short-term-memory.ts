@@ -197,7 +197,7 @@ export class ShortTermMemory {
     }
     const [, , used, evicted] = reply as [number, number, number, string[]];
     this.#countAppend('ok');
-    this.#metrics.increment('remembr_memory_tokens_appended_total', {}, tokens, 'Tokens of the messages appended to short-term windows');
+    this.#metrics.increment('remembr_memory_tokens_appended_total', {}, turn.reduce((sum, message) => sum + message.tokens, 0), 'Tokens of the messages appended to short-term windows');
     if (evicted.length > 0) {
       this.#metrics.increment('remembr_memory_evicted_messages_total', {}, evicted.length, 'Messages evicted from short-term windows to stay within budget');
       this.#logger.debug({ sessionId, evicted: evicted.length }, 'Short-term window evicted messages');
