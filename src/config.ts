@@ -46,6 +46,11 @@ export interface Config {
   rateLimitPerMinute: number;
   /** What the limiter decides when the store is down. @default 'open' */
   rateLimitFailMode: FailMode;
+  /**
+   * Also send RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (drafts -05 to -07 of the RateLimit fields)
+   * beside RateLimit and RateLimit-Policy (-10), for clients written against the older drafts. @default false
+   */
+  rateLimitLegacyHeaders: boolean;
   /** Failed authentications allowed per client address per minute. @default 20 */
   authFailuresPerMinute: number;
   /** Token budget of a short-term window, in `tokenEncoding` tokens. @default 4000 */
@@ -82,6 +87,7 @@ export const DEFAULTS = {
   redisTlsInsecure: false,
   rateLimitPerMinute: 100,
   rateLimitFailMode: 'open',
+  rateLimitLegacyHeaders: false,
   authFailuresPerMinute: 20,
   shortTermMaxTokens: 4000,
   tokenEncoding: 'cl100k_base',
@@ -177,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiKeys,
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', DEFAULTS.rateLimitPerMinute, 1, 1_000_000),
     rateLimitFailMode: oneOf<FailMode>('RATE_LIMIT_FAIL_MODE', ['open', 'closed'], DEFAULTS.rateLimitFailMode),
+    rateLimitLegacyHeaders: flag('RATE_LIMIT_LEGACY_HEADERS', DEFAULTS.rateLimitLegacyHeaders),
     authFailuresPerMinute: integer('AUTH_FAILURES_PER_MINUTE', DEFAULTS.authFailuresPerMinute, 1, 1_000_000),
     shortTermMaxTokens: integer('SHORT_TERM_MAX_TOKENS', DEFAULTS.shortTermMaxTokens, 16, 10_000_000),
     tokenEncoding: oneOf<TokenEncoding>('TOKEN_ENCODING', TOKEN_ENCODINGS, DEFAULTS.tokenEncoding),

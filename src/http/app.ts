@@ -14,6 +14,7 @@ import { memoryRoutes } from './routes/memory.js';
 import { taskRoutes } from './routes/tasks.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { authFailureGuard, limitRequests } from './rate-limit.js';
+import { registerOpenApi } from './openapi.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -122,23 +123,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sendError(request, reply, new HttpError(404, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`), production),
   );
 
-  if (!production) {
-    const { default: swagger } = await import('@fastify/swagger');
-    const { default: swaggerUi } = await import('@fastify/swagger-ui');
-    await app.register(swagger, {
-      openapi: {
-        info: { title: 'Remembr', version: VERSION, description: 'Short-lived state for AI agents: sessions, short-term memory, rate limits, task results.' },
-        components: {
-          securitySchemes: {
-            bearer: { type: 'http', scheme: 'bearer' },
-            apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
-          },
-        },
-        security: [{ bearer: [] }, { apiKey: [] }],
-      },
-    });
-    await app.register(swaggerUi, { routePrefix: '/docs' });
-  }
+  // Before any route: the shared schemas, and the hook that completes each route's documentation.
+  await registerOpenApi(app, { version: VERSION, serveDocs: !production });
 
   await app.register(healthRoutes, { prefix: '/api/v1', environment: config.environment, version: VERSION });
   const metricsAccess = operatorAccess(config);
@@ -160,7 +146,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     async (api) => {
       if (authFailures) api.addHook('onRequest', authFailures.screen);
       api.addHook('onRequest', authenticate(verify, authFailures?.recordFailure));
-      api.addHook('onRequest', limitRequests(remembr.rateLimiter));
+      api.addHook('onRequest', limitRequests(remembr.rateLimiter, { legacy: config.rateLimitLegacyHeaders }));
       // Feature routes (each a plugin in ./routes) are registered here.
       await api.register(sessionRoutes);
       await api.register(memoryRoutes);

@@ -1,28 +1,44 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { CapacityError, ConflictError, NotInitializedError, OutcomeUnknownError, StoreError, ValidationError } from '../index.js';
 
+/** Every code an error body can carry (the OpenAPI document's enum and the typed client's union come from here). */
+export const ERROR_CODES = [
+  'VALIDATION_ERROR',
+  'UNAUTHORIZED',
+  'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'CAPACITY_EXCEEDED',
+  'CONFLICT',
+  'HEADERS_TOO_LARGE',
+  'RATE_LIMIT_EXCEEDED',
+  'SERVICE_UNAVAILABLE',
+  'OUTCOME_UNKNOWN',
+  'INTERNAL_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** One thing wrong with a request: the same shape wherever `details` appears. */
+export interface ErrorDetail {
+  /** A field (`content`, `metadata.channel`), a parameter, a header, or `body`. */
+  field: string;
+  /** What is wrong with it and what is allowed. */
+  message: string;
+  location?: 'body' | 'params' | 'querystring' | 'headers';
+  /** The values the field accepts, when they are few. */
+  allowed?: string[];
+}
+
 /** Every error the service answers with has this one shape. */
 export interface ErrorBody {
   error: {
     code: ErrorCode;
     message: string;
-    details?: unknown;
+    details?: ErrorDetail[];
     request_id: string;
   };
 }
-
-export type ErrorCode =
-  | 'VALIDATION_ERROR'
-  | 'UNAUTHORIZED'
-  | 'NOT_FOUND'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'CAPACITY_EXCEEDED'
-  | 'CONFLICT'
-  | 'RATE_LIMIT_EXCEEDED'
-  | 'SERVICE_UNAVAILABLE'
-  | 'OUTCOME_UNKNOWN'
-  | 'INTERNAL_ERROR';
 
 /** An error a route throws on purpose, with the status and code it should answer. */
 export class HttpError extends Error {
@@ -30,7 +46,7 @@ export class HttpError extends Error {
     readonly statusCode: number,
     readonly code: ErrorCode,
     message: string,
-    readonly details?: unknown,
+    readonly details?: ErrorDetail[],
     /** Headers to send with the error (Retry-After, WWW-Authenticate). */
     readonly headers: Record<string, string> = {},
   ) {
@@ -44,7 +60,7 @@ interface Mapped {
   status: number;
   code: ErrorCode;
   message: string;
-  details?: unknown;
+  details?: ErrorDetail[];
   headers?: Record<string, string>;
 }
 
@@ -78,10 +94,10 @@ export function mapError(err: unknown, production: boolean, method = 'POST'): Ma
     return { status: 400, code: 'VALIDATION_ERROR', message: err.message, details: err.field ? [{ field: err.field, message: err.message }] : undefined };
   }
   if (err instanceof CapacityError) {
-    return { status: 422, code: 'CAPACITY_EXCEEDED', message: err.message, details: err.field ? [{ field: err.field }] : undefined };
+    return { status: 422, code: 'CAPACITY_EXCEEDED', message: err.message, details: err.field ? [{ field: err.field, message: err.message }] : undefined };
   }
   if (err instanceof ConflictError) {
-    return { status: 409, code: 'CONFLICT', message: err.message, details: err.field ? [{ field: err.field }] : undefined };
+    return { status: 409, code: 'CONFLICT', message: err.message, details: err.field ? [{ field: err.field, message: err.message }] : undefined };
   }
   if (err instanceof OutcomeUnknownError && !SAFE_METHODS.has(method.toUpperCase())) {
     // 504, as a gateway answers when its upstream did not answer in time: a 504 from a proxy in front of the

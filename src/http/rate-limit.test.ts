@@ -1,4 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
+import { parseList, type Item } from 'structured-headers';
 import { describe, expect, it } from 'vitest';
 import { as, asAlice, useApp } from '../../test/support/app.js';
 import { backends, untilNoticedDown } from '../../test/support/stores.js';
@@ -10,11 +11,26 @@ let nextUser = 0;
 const freshUser = () => as(USERS[nextUser++]!.key);
 const countedUrl = '/api/v1/tasks/nothing-here/result';
 
-const headersOf = (res: LightMyRequestResponse) => ({
-  limit: res.headers['ratelimit-limit'],
-  remaining: res.headers['ratelimit-remaining'],
-  reset: Number(res.headers['ratelimit-reset']),
-});
+/**
+ * The one policy member of a RateLimit or RateLimit-Policy field, parsed as draft -10 says a client must: an RFC 9651
+ * List whose members are Strings with Integer parameters (a field that does not parse would be ignored by a client).
+ */
+function member(field: unknown): { name: string; params: Record<string, number> } {
+  expect(typeof field, 'the field is sent once, as one line').toBe('string');
+  const list = parseList(field as string);
+  expect(list).toHaveLength(1);
+  const [value, params] = list[0] as Item;
+  expect(typeof value, 'the policy name is an sf-string').toBe('string');
+  for (const param of params.values()) expect(Number.isInteger(param)).toBe(true);
+  return { name: value as string, params: Object.fromEntries(params) as Record<string, number> };
+}
+
+const headersOf = (res: LightMyRequestResponse) => {
+  const policy = member(res.headers['ratelimit-policy']);
+  const limit = member(res.headers['ratelimit']);
+  expect(limit.name).toBe(policy.name);
+  return { policy: policy.name, limit: policy.params.q, window: policy.params.w, remaining: limit.params.r, reset: limit.params.t! };
+};
 
 describe.each(backends)('request rate limit on %s', (backend) => {
   describe('with keys', () => {
@@ -26,12 +42,13 @@ describe.each(backends)('request rate limit on %s', (backend) => {
       const missing = await ctx.app.inject({ method: 'GET', url: countedUrl, headers });
       const invalid = await ctx.app.inject({ method: 'PUT', url: '/api/v1/tasks/t1/result', headers, payload: { result: 1, ttl_seconds: 0 } });
       expect([created.statusCode, missing.statusCode, invalid.statusCode]).toEqual([201, 404, 400]);
-      expect([created, missing, invalid].map((res) => headersOf(res).remaining)).toEqual(['4', '3', '2']);
+      expect([created, missing, invalid].map((res) => headersOf(res).remaining)).toEqual([4, 3, 2]);
       for (const res of [created, missing, invalid]) {
-        expect(headersOf(res).limit).toBe('5');
+        expect(headersOf(res)).toMatchObject({ policy: 'default', limit: 5, window: 60 });
         expect(headersOf(res).reset).toBeGreaterThan(0);
         expect(headersOf(res).reset).toBeLessThanOrEqual(60);
-        expect(res.headers['ratelimit-policy']).toBe('5;w=60');
+        // The fields of the older drafts only behind RATE_LIMIT_LEGACY_HEADERS.
+        expect(res.headers['ratelimit-limit']).toBeUndefined();
       }
     });
 
@@ -43,12 +60,11 @@ describe.each(backends)('request rate limit on %s', (backend) => {
       const retryAfter = Number(refused.headers['retry-after']);
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(retryAfter).toBeLessThanOrEqual(60);
-      expect(headersOf(refused)).toMatchObject({ limit: '5', remaining: '0' });
+      expect(headersOf(refused)).toMatchObject({ policy: 'default', limit: 5, remaining: 0 });
       expect(refused.json()).toEqual({
         error: {
           code: 'RATE_LIMIT_EXCEEDED',
           message: expect.stringContaining('5 requests per 60 s'),
-          details: { limit: 5, window_seconds: 60, retry_after_seconds: retryAfter },
           request_id: refused.headers['x-request-id'],
         },
       });
@@ -64,7 +80,7 @@ describe.each(backends)('request rate limit on %s', (backend) => {
       expect((await ctx.app.inject({ method: 'GET', url: countedUrl, headers: alice })).statusCode).toBe(429);
       const bobs = await ctx.app.inject({ method: 'GET', url: countedUrl, headers: bob });
       expect(bobs.statusCode).toBe(404);
-      expect(headersOf(bobs).remaining).toBe('4');
+      expect(headersOf(bobs).remaining).toBe(4);
     });
 
     it('does not count health checks', async () => {
@@ -72,9 +88,10 @@ describe.each(backends)('request rate limit on %s', (backend) => {
       for (let i = 0; i < 8; i++) {
         const health = await ctx.app.inject({ method: 'GET', url: '/api/v1/health', headers });
         expect(health.statusCode).toBe(200);
-        expect(health.headers['ratelimit-limit']).toBeUndefined();
+        expect(health.headers.ratelimit).toBeUndefined();
+        expect(health.headers['ratelimit-policy']).toBeUndefined();
       }
-      expect(headersOf(await ctx.app.inject({ method: 'GET', url: countedUrl, headers })).remaining).toBe('4');
+      expect(headersOf(await ctx.app.inject({ method: 'GET', url: countedUrl, headers })).remaining).toBe(4);
     });
 
     it('does not charge a user for requests that failed authentication', async () => {
@@ -82,7 +99,20 @@ describe.each(backends)('request rate limit on %s', (backend) => {
       for (let i = 0; i < 3; i++) {
         expect((await ctx.app.inject({ method: 'GET', url: countedUrl, headers: as('not-a-key-of-anyone-at-all') })).statusCode).toBe(401);
       }
-      expect(headersOf(await ctx.app.inject({ method: 'GET', url: countedUrl, headers })).remaining).toBe('4');
+      expect(headersOf(await ctx.app.inject({ method: 'GET', url: countedUrl, headers })).remaining).toBe(4);
+    });
+  });
+
+  describe('with the older drafts’ fields as well', () => {
+    const ctx = useApp(backend, { rateLimitPerMinute: 5, apiKeys: USERS, rateLimitLegacyHeaders: true });
+
+    it('sends RateLimit-Limit, -Remaining and -Reset beside the -10 fields, agreeing with them', async () => {
+      const res = await ctx.app.inject({ method: 'GET', url: countedUrl, headers: freshUser() });
+      const current = headersOf(res);
+      expect(current).toMatchObject({ limit: 5, remaining: 4 });
+      expect(res.headers['ratelimit-limit']).toBe('5');
+      expect(res.headers['ratelimit-remaining']).toBe('4');
+      expect(res.headers['ratelimit-reset']).toBe(String(current.reset));
     });
   });
 
@@ -120,7 +150,7 @@ describe.each(backends)('request rate limit on %s', (backend) => {
       for (const remoteAddress of ['::1', '::ffff:10.0.0.3', 'fe80::1%eth0']) {
         const res = await ctx.app.inject({ method: 'GET', url: countedUrl, remoteAddress });
         expect(res.statusCode).toBe(404);
-        expect(res.headers['ratelimit-remaining']).toBe('2');
+        expect(headersOf(res).remaining).toBe(2);
       }
     });
   });
@@ -138,9 +168,14 @@ describe.each(backends)('failed authentication limit on %s', (backend) => {
     const held = await attempt('10.1.0.1');
     expect(held.statusCode).toBe(429);
     expect(held.json().error.code).toBe('RATE_LIMIT_EXCEEDED');
-    expect(Number(held.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    const retryAfter = Number(held.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    // The lockout names its own policy, spent until Retry-After.
+    expect(headersOf(held)).toEqual({ policy: 'auth-failures', limit: 3, window: 60, remaining: 0, reset: retryAfter });
     // The right key gets the same answer while the address is held back, so guessing learns nothing.
-    expect((await attempt('10.1.0.1', asAlice)).statusCode).toBe(429);
+    const heldRightKey = await attempt('10.1.0.1', asAlice);
+    expect(heldRightKey.statusCode).toBe(429);
+    expect(headersOf(heldRightKey)).toMatchObject({ policy: 'auth-failures', remaining: 0 });
     expect((await attempt('10.1.0.2', asAlice)).statusCode).toBe(404);
     expect((await attempt('10.1.0.2')).statusCode).toBe(401);
   });
@@ -175,7 +210,7 @@ describe.each(['open', 'closed'] as const)('rate limiting with Redis gone, faili
     const badKey = await ctx.app.inject({ method: 'GET', url: countedUrl, headers: as('wrong-key-wrong-key-wrong-key') });
     if (failMode === 'open') {
       expect(res.statusCode).toBe(400);
-      expect(res.headers['ratelimit-limit']).toBeUndefined();
+      expect(res.headers.ratelimit).toBeUndefined();
       expect(badKey.statusCode).toBe(401);
       // The handler still needs the store: its own answer is 503, never a made-up miss.
       expect((await ctx.app.inject({ method: 'GET', url: countedUrl, headers: asAlice })).statusCode).toBe(503);

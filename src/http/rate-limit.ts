@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { createRateLimiter, type RateLimitDecision, type RateLimiter, type Remembr } from '../index.js';
 import { HttpError } from './errors.js';
+import { rateLimitFields, type RateLimitHeaderOptions } from './rate-limit-headers.js';
 
 /** What a rate-limiter identity may be made of (a key part, see src/keys.ts). */
 const KEY_PART = /^[A-Za-z0-9_\-.@+=~/]{1,200}$/;
@@ -17,14 +18,13 @@ export function bucketIdentity(bucket: string): string {
   return KEY_PART.test(plain) ? plain : `h_${createHash('sha256').update(bucket, 'utf8').digest('hex').slice(0, 32)}`;
 }
 
-/** The RateLimit headers (IETF draft "RateLimit header fields for HTTP") of a counted request. */
-function rateLimitHeaders(limiter: RateLimiter, decision: RateLimitDecision): Record<string, string> {
-  return {
-    'ratelimit-limit': String(decision.limit),
-    'ratelimit-remaining': String(decision.remaining),
-    'ratelimit-reset': String(decision.resetSeconds),
-    'ratelimit-policy': `${decision.limit};w=${Math.ceil(limiter.windowSeconds)}`,
-  };
+/** The RateLimit fields of a counted answer, under the policy name a client sees for this limiter. */
+function rateLimitHeaders(policyName: string, limiter: RateLimiter, decision: RateLimitDecision, options: RateLimitHeaderOptions): Record<string, string> {
+  return rateLimitFields(
+    { name: policyName, quota: decision.limit, windowSeconds: limiter.windowSeconds },
+    { remaining: decision.remaining, resetSeconds: decision.resetSeconds },
+    options,
+  );
 }
 
 /** Failing closed: the limiter cannot tell whether the caller may go on, so nobody does. */
@@ -37,24 +37,25 @@ function limiterUnavailable(decision: RateLimitDecision): HttpError {
 /**
  * The onRequest hook that counts every request of the `/api/v1` scope against the caller's bucket (after
  * authentication, so it is the verified user, or the client address when the service runs open). A counted
- * response carries RateLimit-Limit/Remaining/Reset, errors included; a refused one is 429 with Retry-After.
+ * response carries RateLimit and RateLimit-Policy (policy "default"), errors included; a refused one is 429 with
+ * Retry-After.
  * When the store is down and the limiter fails open, the request goes on uncounted and without those headers
  * (there is nothing true to put in them); failing closed it is 503.
  */
-export function limitRequests(limiter: RateLimiter): onRequestAsyncHookHandler {
+export function limitRequests(limiter: RateLimiter, headerOptions: RateLimitHeaderOptions = {}): onRequestAsyncHookHandler {
   return async (request, reply) => {
     const decision = await limiter.check(bucketIdentity(request.caller.bucket));
     if (decision.reason === 'store_unavailable') {
       if (decision.allowed) return;
       throw limiterUnavailable(decision);
     }
-    reply.headers(rateLimitHeaders(limiter, decision));
+    reply.headers(rateLimitHeaders('default', limiter, decision, headerOptions));
     if (!decision.allowed) {
       throw new HttpError(
         429,
         'RATE_LIMIT_EXCEEDED',
         `Rate limit of ${decision.limit} requests per ${limiter.windowSeconds} s exceeded; retry in ${decision.retryAfterSeconds} s`,
-        { limit: decision.limit, window_seconds: limiter.windowSeconds, retry_after_seconds: decision.retryAfterSeconds },
+        undefined,
         { 'retry-after': String(decision.retryAfterSeconds) },
       );
     }
@@ -92,13 +93,21 @@ export function authFailureGuard(remembr: Remembr): AuthFailureGuard {
    * yet learns it at the next failure, which the store counts as over the limit.
    */
   const heldBack = new Map<string, number>();
+  // The lockout 429 says which policy refused it (RateLimit-Policy "auth-failures"), with nothing left until it ends.
   const tooMany = (retryAfterSeconds: number) =>
     new HttpError(
       429,
       'RATE_LIMIT_EXCEEDED',
       `Too many failed authentication attempts from this address; retry in ${retryAfterSeconds} s`,
-      { retry_after_seconds: retryAfterSeconds },
-      { 'retry-after': String(retryAfterSeconds) },
+      undefined,
+      {
+        'retry-after': String(retryAfterSeconds),
+        ...rateLimitFields(
+          { name: 'auth-failures', quota: config.authFailuresPerMinute, windowSeconds: limiter.windowSeconds },
+          { remaining: 0, resetSeconds: retryAfterSeconds },
+          { legacy: config.rateLimitLegacyHeaders },
+        ),
+      },
     );
   return {
     limiter,

@@ -1,3 +1,4 @@
+import { parseList } from 'structured-headers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { ALICE_KEY, BOB_KEY, CAROL_KEY } from '../support/secrets.js';
@@ -47,7 +48,10 @@ describe('the started service on Redis: tasks, rate limits, auth, metrics', () =
     const refused = answers.filter((r) => r.status === 429);
     expect(passed).toHaveLength(LIMIT);
     expect(refused).toHaveLength(25);
-    expect(passed[0]!.headers.get('ratelimit-limit')).toBe(String(LIMIT));
+    const [policy, policyParams] = parseList(passed[0]!.headers.get('ratelimit-policy')!)[0]!;
+    expect([policy, Object.fromEntries(policyParams)]).toEqual(['default', { q: LIMIT, w: 60 }]);
+    const [name, params] = parseList(refused[0]!.headers.get('ratelimit')!)[0]!;
+    expect([name, params.get('r')]).toEqual(['default', 0]);
     expect(Number(refused[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await refused[0]!.json()).error.code).toBe('RATE_LIMIT_EXCEEDED');
     // Health is never counted.

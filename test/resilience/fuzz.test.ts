@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/index.js';
 import { MemoryStore, createRemembr, type Remembr } from '../../src/index.js';
 import { ALICE_KEY, BOB_KEY, testConfig } from '../support/app.js';
+import { observeStatuses } from '../support/documented-statuses.js';
 
 /**
  * Property-based fuzzing of every endpoint: random methods, paths, ids, query strings, headers and bodies
@@ -32,6 +33,8 @@ describe('fuzzing every endpoint', () => {
     const config = testConfig({ maxMessageBytes: 2048, bodyLimitBytes: 64 * 1024 });
     remembr = await createRemembr({ ...config, store });
     app = await buildApp({ config, remembr });
+    // Whatever the fuzzer sends, each answer is one the document lists for its route.
+    observeStatuses(app);
     await app.ready();
     const created = await app.inject({ method: 'POST', url: '/api/v1/sessions', headers: { authorization: `Bearer ${ALICE_KEY}` }, payload: { agent_id: 'fuzz' } });
     sessionId = created.json().session_id;

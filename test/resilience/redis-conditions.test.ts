@@ -50,7 +50,7 @@ describe('after SCRIPT FLUSH (a restart or failover forgets loaded scripts)', ()
 
     const created = await call('POST', '/sessions', { agent_id: 'after-flush' });
     expect(created.statusCode).toBe(201);
-    expect(created.headers['ratelimit-remaining']).toBeDefined();
+    expect(created.headers.ratelimit).toBeDefined();
     const id = created.json().session_id as string;
     expect((await call('GET', `/sessions/${id}`)).statusCode).toBe(200);
     expect((await call('POST', `/sessions/${id}/refresh`)).statusCode).toBe(200);

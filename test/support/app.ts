@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../../src/http/index.js';
 import { DEFAULTS, type Config } from '../../src/index.js';
+import { observeStatuses } from './documented-statuses.js';
 import { captureLogger } from './log-capture.js';
 import { startRedisCluster, type RedisCluster } from './redis-cluster.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
@@ -39,7 +40,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 /**
  * A Fastify app (not listening; use `app.inject`) on the given backend, for the describe block it is called in.
- * On `redis` it runs on a redis-server of its own, on `cluster` on a Redis Cluster of its own.
+ * On `redis` it runs on a redis-server of its own, on `cluster` on a Redis Cluster of its own. Every status it
+ * answers must be documented for its route (see documented-statuses.ts): closing it fails otherwise.
  */
 export function useApp(
   backend: Backend,
@@ -54,6 +56,7 @@ export function useApp(
       config: testConfig({ redisUrl, redisCluster: backend === 'cluster', ...overrides }),
       logger: captureLogger(),
     });
+    observeStatuses(holder.app);
     await holder.app.ready();
   });
   afterAll(async () => {

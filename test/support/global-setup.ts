@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { OBSERVED_DIR } from './documented-statuses.js';
 import { LOG_DIR } from './log-capture.js';
 import { TEST_SECRETS } from './secrets.js';
 
@@ -9,9 +10,22 @@ import { TEST_SECRETS } from './secrets.js';
  */
 export function setup(): void {
   rmSync(LOG_DIR, { recursive: true, force: true });
+  rmSync(OBSERVED_DIR, { recursive: true, force: true });
+}
+
+/** How much of the document the suites exercised (each app already failed its close on an undocumented answer). */
+function reportObservedStatuses(): void {
+  if (!existsSync(OBSERVED_DIR)) return;
+  const pairs = new Set<string>();
+  for (const file of readdirSync(OBSERVED_DIR)) {
+    for (const [operation, status] of JSON.parse(readFileSync(join(OBSERVED_DIR, file), 'utf8')) as [string, number][]) pairs.add(`${operation} ${status}`);
+  }
+  const operations = new Set([...pairs].map((pair) => pair.slice(0, pair.lastIndexOf(' '))));
+  console.log(`Documented statuses: ${pairs.size} (operation, status) pairs answered across ${operations.size} operations, each checked against the document when its app closed`);
 }
 
 export function teardown(): void {
+  reportObservedStatuses();
   if (!existsSync(LOG_DIR)) {
     console.log('Secret scan: no log lines were captured in this run');
     return;

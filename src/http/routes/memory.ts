@@ -1,36 +1,71 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CapacityError, ConflictError, toOpenAI, ValidationError, type TokenUsage } from '../../index.js';
+import type { Static } from '@sinclair/typebox';
+import {
+  CapacityError,
+  ConflictError,
+  toOpenAI,
+  ValidationError,
+  type Message as MessageData,
+  type MessageInput,
+  type TokenUsage as TokenUsageData,
+} from '../../index.js';
 import { notFound } from '../errors.js';
-import { httpFieldNames, MessageBody, MessageInputBody, messageBody, OpenAIMessageBody, TokenUsageBody, toMessageInput, TurnBody } from '../message-schemas.js';
-import { Id, NoQuery, SessionParams } from './sessions.js';
+import {
+  AppendedMessage,
+  AppendedTurn,
+  AppendMessage,
+  AppendTurn,
+  Checkpoint,
+  CheckpointList,
+  errorResponse,
+  Message,
+  MessageWindow,
+  ref,
+  RestoreCheckpoint,
+  Restored,
+  SessionParams,
+  WindowQuery,
+} from '../schemas.js';
 
-const RestoreBody = Type.Object({ checkpoint_id: Id('The checkpoint') }, { additionalProperties: false });
-const CheckpointBody = Type.Object({ checkpoint_id: Type.String(), created_at: Type.String({ format: 'date-time' }), message_count: Type.Integer() });
-const ReadQuery = Type.Object(
-  {
-    format: Type.Optional(
-      Type.Union([Type.Literal('neutral'), Type.Literal('openai')], {
-        description: 'neutral (the default): messages as stored, with ids, tokens and times; openai: ready for Chat Completions `messages`',
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
+const sessionMissing = errorResponse('No such session for this user: never created, expired, deleted, or another user’s (NOT_FOUND)');
+const turnOpen = errorResponse('The window’s last assistant message waits for the results of its tool calls; nothing else may be appended until each is answered (CONFLICT)');
+const tooLarge = errorResponse('The message (or the turn’s last unit) is larger than the whole token budget, or system messages leave it no room; nothing was written (CAPACITY_EXCEEDED)');
 
-const usageBody = ({ used, max, percentage }: TokenUsage) => ({ used, max, percentage });
+function toMessageInput(body: Static<typeof AppendMessage>): MessageInput {
+  const input: MessageInput = { role: body.role, content: body.content as MessageInput['content'] };
+  if (body.tool_calls !== undefined) input.toolCalls = body.tool_calls;
+  if (body.tool_call_id !== undefined) input.toolCallId = body.tool_call_id;
+  if (body.name !== undefined) input.name = body.name;
+  if (body.metadata !== undefined) input.metadata = body.metadata;
+  return input;
+}
+
+/** A stored message in its HTTP shape: the fields the caller sent, as sent, then id, tokens and time. */
+function messageBody(message: MessageData) {
+  const body: Record<string, unknown> = { id: message.id, role: message.role, content: message.content };
+  if (message.toolCalls !== undefined) body.tool_calls = message.toolCalls;
+  if (message.toolCallId !== undefined) body.tool_call_id = message.toolCallId;
+  if (message.name !== undefined) body.name = message.name;
+  if (message.metadata !== undefined) body.metadata = message.metadata;
+  body.tokens = message.tokens;
+  body.created_at = message.createdAt;
+  return body as Static<typeof Message>;
+}
 
 /** The library names fields as its API does (toolCallId); a caller of this API sent tool_call_id. */
+const httpNames = (text: string) => text.replace(/\btoolCalls\b/g, 'tool_calls').replace(/\btoolCallId\b/g, 'tool_call_id');
 async function inHttpNames<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (err) {
-    if (err instanceof ValidationError) throw new ValidationError(httpFieldNames(err.message), err.field && httpFieldNames(err.field));
-    if (err instanceof ConflictError) throw new ConflictError(httpFieldNames(err.message), err.field && httpFieldNames(err.field));
-    if (err instanceof CapacityError) throw new CapacityError(httpFieldNames(err.message), err.field && httpFieldNames(err.field));
+    if (err instanceof ValidationError) throw new ValidationError(httpNames(err.message), err.field && httpNames(err.field));
+    if (err instanceof ConflictError) throw new ConflictError(httpNames(err.message), err.field && httpNames(err.field));
+    if (err instanceof CapacityError) throw new CapacityError(httpNames(err.message), err.field && httpNames(err.field));
     throw err;
   }
 }
+
+const usageBody = ({ used, max, percentage }: TokenUsageData) => ({ used, max, percentage });
 
 /**
  * The short-term memory of a session: its message window and checkpoints. A session that is missing, expired or
@@ -40,24 +75,28 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const memory = app.remembr.memory;
   const tags = ['short-term memory'];
   const missingSession = () => notFound('Session');
-  const appended = Type.Object({ message: MessageBody, token_usage: TokenUsageBody, evicted: Type.Array(Type.String(), { description: 'Ids of evicted messages, oldest first' }) });
 
   app.post(
     '/sessions/:session_id/messages',
     {
       schema: {
+        operationId: 'appendMessage',
         tags,
         summary: 'Append a message; past the token budget the oldest units (a message, or an assistant message with its tool results) are evicted',
         params: SessionParams,
-        querystring: NoQuery,
-        body: MessageInputBody,
-        response: { 201: appended },
+        body: ref(AppendMessage),
+        response: {
+          201: ref(AppendedMessage),
+          404: sessionMissing,
+          409: turnOpen,
+          422: tooLarge,
+        },
       },
     },
     async (request, reply) => {
-      const result = await inHttpNames(memory.append(request.caller.userId, request.params.session_id, toMessageInput(request.body)));
-      if (result === null) throw missingSession();
-      return reply.code(201).send({ message: messageBody(result.message), token_usage: usageBody(result.tokenUsage), evicted: result.evicted });
+      const appended = await inHttpNames(memory.append(request.caller.userId, request.params.session_id, toMessageInput(request.body)));
+      if (appended === null) throw missingSession();
+      return reply.code(201).send({ message: messageBody(appended.message), token_usage: usageBody(appended.tokenUsage), evicted: appended.evicted });
     },
   );
 
@@ -65,18 +104,18 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/sessions/:session_id/turns',
     {
       schema: {
+        operationId: 'appendTurn',
         tags,
         summary: 'Append a turn (e.g. an assistant message with tool calls and their results) in order, all or nothing',
         params: SessionParams,
-        querystring: NoQuery,
-        body: TurnBody,
-        response: { 201: Type.Object({ messages: Type.Array(MessageBody), token_usage: TokenUsageBody, evicted: Type.Array(Type.String()) }) },
+        body: ref(AppendTurn),
+        response: { 201: ref(AppendedTurn), 404: sessionMissing, 409: turnOpen, 422: tooLarge },
       },
     },
     async (request, reply) => {
-      const result = await inHttpNames(memory.appendTurn(request.caller.userId, request.params.session_id, request.body.messages.map(toMessageInput)));
-      if (result === null) throw missingSession();
-      return reply.code(201).send({ messages: result.messages.map(messageBody), token_usage: usageBody(result.tokenUsage), evicted: result.evicted });
+      const appended = await inHttpNames(memory.appendTurn(request.caller.userId, request.params.session_id, request.body.messages.map(toMessageInput)));
+      if (appended === null) throw missingSession();
+      return reply.code(201).send({ messages: appended.messages.map(messageBody), token_usage: usageBody(appended.tokenUsage), evicted: appended.evicted });
     },
   );
 
@@ -84,24 +123,33 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/sessions/:session_id/messages',
     {
       schema: {
+        operationId: 'getMessages',
         tags,
         summary: 'The window, oldest message first',
         params: SessionParams,
-        querystring: ReadQuery,
-        response: { 200: Type.Object({ messages: Type.Union([Type.Array(MessageBody), Type.Array(OpenAIMessageBody)]), token_usage: TokenUsageBody }) },
+        querystring: WindowQuery,
+        response: { 200: ref(MessageWindow), 404: sessionMissing },
       },
     },
     async (request) => {
       const window = await memory.read(request.caller.userId, request.params.session_id);
       if (window === null) throw missingSession();
       const messages = request.query.format === 'openai' ? toOpenAI(window.messages) : window.messages.map(messageBody);
-      return { messages, token_usage: usageBody(window.tokenUsage) };
+      return { messages, token_usage: usageBody(window.tokenUsage) } as Static<typeof MessageWindow>;
     },
   );
 
   app.post(
     '/sessions/:session_id/checkpoints',
-    { schema: { tags, summary: 'Save the window as a checkpoint', params: SessionParams, querystring: NoQuery, response: { 201: CheckpointBody } } },
+    {
+      schema: {
+        operationId: 'createCheckpoint',
+        tags,
+        summary: 'Save the window as a checkpoint',
+        params: SessionParams,
+        response: { 201: ref(Checkpoint), 404: sessionMissing },
+      },
+    },
     async (request, reply) => {
       const checkpoint = await memory.checkpoint(request.caller.userId, request.params.session_id);
       if (checkpoint === null) throw missingSession();
@@ -112,7 +160,13 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/sessions/:session_id/checkpoints',
     {
-      schema: { tags, summary: 'The session’s checkpoints, oldest first', params: SessionParams, querystring: NoQuery, response: { 200: Type.Object({ checkpoints: Type.Array(CheckpointBody) }) } },
+      schema: {
+        operationId: 'listCheckpoints',
+        tags,
+        summary: 'The session’s checkpoints, oldest first',
+        params: SessionParams,
+        response: { 200: ref(CheckpointList), 404: sessionMissing },
+      },
     },
     async (request) => {
       const checkpoints = await memory.listCheckpoints(request.caller.userId, request.params.session_id);
@@ -127,12 +181,12 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/sessions/:session_id/restore',
     {
       schema: {
+        operationId: 'restoreCheckpoint',
         tags,
         summary: 'Replace the window with a checkpoint, in one step',
         params: SessionParams,
-        querystring: NoQuery,
-        body: RestoreBody,
-        response: { 200: Type.Object({ restored_message_count: Type.Integer() }) },
+        body: ref(RestoreCheckpoint),
+        response: { 200: ref(Restored), 404: errorResponse('No such session for this user, or no such checkpoint in it (NOT_FOUND)') },
       },
     },
     async (request) => {

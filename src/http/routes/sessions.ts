@@ -1,34 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Session } from '../../index.js';
+import type { Session as SessionData } from '../../index.js';
 import { notFound } from '../errors.js';
+import { CreateSession, DeletedSessions, errorResponse, ref, Session, SessionList, SessionParams } from '../schemas.js';
 
-/** The rule of `assertId`, so a crafted id is a 400 before it gets anywhere near a key. */
-export const Id = (description: string) =>
-  Type.String({ pattern: '^[A-Za-z0-9_.-]{1,128}$', description: `${description}: 1 to 128 letters, digits, '_', '-' or '.'` });
+const sessionMissing = errorResponse('No such session for this user: never created, expired, deleted, or another user’s (NOT_FOUND)');
 
-export const SessionParams = Type.Object({ session_id: Id('The session') }, { additionalProperties: false });
-/** None of these routes takes a query string; an unexpected parameter is a mistake worth reporting. */
-export const NoQuery = Type.Object({}, { additionalProperties: false });
-
-const CreateSessionBody = Type.Object(
-  {
-    agent_id: Id('The agent the session belongs to'),
-    metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Any JSON object, at most 16 KiB as JSON' })),
-  },
-  { additionalProperties: false },
-);
-
-const SessionBody = Type.Object({
-  session_id: Type.String(),
-  user_id: Type.String(),
-  agent_id: Type.String(),
-  metadata: Type.Record(Type.String(), Type.Unknown()),
-  created_at: Type.String({ format: 'date-time' }),
-  expires_in: Type.Integer({ description: 'Seconds until the session expires unless refreshed' }),
-});
-
-export function sessionBody(session: Session) {
+export function sessionBody(session: SessionData) {
   return {
     session_id: session.sessionId,
     user_id: session.userId,
@@ -49,7 +27,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/sessions',
-    { schema: { tags, summary: 'Start a session', body: CreateSessionBody, querystring: NoQuery, response: { 201: SessionBody } } },
+    { schema: { operationId: 'createSession', tags, summary: 'Start a session', body: ref(CreateSession), response: { 201: ref(Session) } } },
     async (request, reply) => {
       const { agent_id: agentId, metadata } = request.body;
       const session = await sessions.create(request.caller.userId, { agentId, metadata });
@@ -59,7 +37,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/sessions',
-    { schema: { tags, summary: 'The caller’s live sessions', querystring: NoQuery, response: { 200: Type.Object({ sessions: Type.Array(SessionBody) }) } } },
+    { schema: { operationId: 'listSessions', tags, summary: 'The caller’s live sessions', response: { 200: ref(SessionList) } } },
     async (request) => ({ sessions: (await sessions.list(request.caller.userId)).map(sessionBody) }),
   );
 
@@ -67,10 +45,10 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/sessions',
     {
       schema: {
+        operationId: 'deleteSessions',
         tags,
         summary: 'Delete all of the caller’s sessions, with their windows and checkpoints',
-        querystring: NoQuery,
-        response: { 200: Type.Object({ deleted: Type.Integer({ description: 'Live sessions deleted' }) }) },
+        response: { 200: ref(DeletedSessions) },
       },
     },
     async (request) => ({ deleted: await sessions.deleteAll(request.caller.userId) }),
@@ -78,7 +56,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/sessions/:session_id',
-    { schema: { tags, summary: 'A session and its remaining lifetime', params: SessionParams, querystring: NoQuery, response: { 200: SessionBody } } },
+    { schema: { operationId: 'getSession', tags, summary: 'A session and its remaining lifetime', params: SessionParams, response: { 200: ref(Session), 404: sessionMissing } } },
     async (request) => {
       const session = await sessions.get(request.caller.userId, request.params.session_id);
       if (session === null) throw notFound('Session');
@@ -88,7 +66,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/sessions/:session_id/refresh',
-    { schema: { tags, summary: 'Extend a session to the full session TTL', params: SessionParams, querystring: NoQuery, response: { 200: SessionBody } } },
+    { schema: { operationId: 'refreshSession', tags, summary: 'Extend a session to the full session TTL', params: SessionParams, response: { 200: ref(Session), 404: sessionMissing } } },
     async (request) => {
       const session = await sessions.refresh(request.caller.userId, request.params.session_id);
       if (session === null) throw notFound('Session');
@@ -98,7 +76,15 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/sessions/:session_id',
-    { schema: { tags, summary: 'Delete a session with its window and checkpoints', params: SessionParams, querystring: NoQuery, response: { 204: Type.Null() } } },
+    {
+      schema: {
+        operationId: 'deleteSession',
+        tags,
+        summary: 'Delete a session with its window and checkpoints',
+        params: SessionParams,
+        response: { 204: Type.Null({ description: 'Deleted' }), 404: sessionMissing },
+      },
+    },
     async (request, reply) => {
       if (!(await sessions.delete(request.caller.userId, request.params.session_id))) throw notFound('Session');
       return reply.code(204).send(null);

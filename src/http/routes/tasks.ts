@@ -1,28 +1,9 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { LONG_TERM_TTL, SHORT_TERM_TTL } from '../../index.js';
+import { SHORT_TERM_TTL } from '../../index.js';
 import { notFound } from '../errors.js';
+import { errorResponse, PutTaskResult, ref, StoredTaskResult, TaskParams, TaskResult } from '../schemas.js';
 
-const TaskParams = Type.Object({
-  task_id: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,128}$', description: "1 to 128 letters, digits, '_', '-' or '.'" }),
-});
-
-const PutResultBody = Type.Object(
-  {
-    result: Type.Unknown({ description: 'Any JSON value, null, false and 0 included' }),
-    ttl_seconds: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        maximum: LONG_TERM_TTL,
-        description: `How long to keep the result: a whole number of seconds from 1 to ${LONG_TERM_TTL}; ${SHORT_TERM_TTL} when left out`,
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const Stored = Type.Object({ task_id: Type.String(), expires_in: Type.Integer({ description: 'Seconds the result is kept' }) });
-const Found = Type.Object({ result: Type.Unknown() });
+const resultMissing = errorResponse('No result under this task id for this user: never stored, expired, already claimed, or another user’s (NOT_FOUND)');
 
 /**
  * Temporary task results (the guide's "Temporary Data Storage"), per user: another user's task id is answered
@@ -30,10 +11,20 @@ const Found = Type.Object({ result: Type.Unknown() });
  */
 export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tasks = app.remembr.tasks;
+  const tags = ['tasks'];
 
   app.put(
     '/tasks/:task_id/result',
-    { schema: { tags: ['tasks'], summary: 'Store a task result (replacing any earlier one)', params: TaskParams, body: PutResultBody, response: { 201: Stored } } },
+    {
+      schema: {
+        operationId: 'putTaskResult',
+        tags,
+        summary: 'Store a task result (replacing any earlier one)',
+        params: TaskParams,
+        body: ref(PutTaskResult),
+        response: { 201: ref(StoredTaskResult) },
+      },
+    },
     async (request, reply) => {
       const { task_id: taskId } = request.params;
       const { ttlSeconds } = await tasks.put(request.caller.userId, taskId, request.body.result, request.body.ttl_seconds ?? SHORT_TERM_TTL);
@@ -43,7 +34,15 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/tasks/:task_id/result',
-    { schema: { tags: ['tasks'], summary: 'Read a task result, leaving it in place', params: TaskParams, response: { 200: Found } } },
+    {
+      schema: {
+        operationId: 'peekTaskResult',
+        tags,
+        summary: 'Read a task result, leaving it in place',
+        params: TaskParams,
+        response: { 200: ref(TaskResult), 404: resultMissing },
+      },
+    },
     async (request) => {
       const found = await tasks.peek(request.caller.userId, request.params.task_id);
       if (found === null) throw notFound('Task result');
@@ -53,7 +52,15 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/tasks/:task_id/result',
-    { schema: { tags: ['tasks'], summary: 'Claim a task result: read and remove it in one step', params: TaskParams, response: { 200: Found } } },
+    {
+      schema: {
+        operationId: 'takeTaskResult',
+        tags,
+        summary: 'Claim a task result: read and remove it in one step',
+        params: TaskParams,
+        response: { 200: ref(TaskResult), 404: resultMissing },
+      },
+    },
     async (request) => {
       const found = await tasks.take(request.caller.userId, request.params.task_id);
       if (found === null) throw notFound('Task result');
