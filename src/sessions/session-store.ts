@@ -6,11 +6,11 @@ import { assertId, LONG_TERM_TTL, SESSION_TTL, SHORT_TERM_TTL } from '../keys.js
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
 import type { Reply, Store } from '../store/port.js';
+import { getWithTtlScript, readPairs } from '../store/read-scripts.js';
 import { ownedKeys, sessionIndexKey, sessionKeys } from './session-keys.js';
 import {
   createSessionScript,
   deleteSessionsScript,
-  getSessionScript,
   refreshSessionScript,
   sessionIndexScript,
 } from './session-scripts.js';
@@ -133,7 +133,9 @@ export class SessionStore {
   /** The session with its remaining lifetime, or null when it is missing, expired, or another user's. */
   async get(userId: string, sessionId: string): Promise<Session | null> {
     const keys = sessionKeys(userId, sessionId);
-    return toSession(await this.#store.run(getSessionScript, [keys.session], []));
+    // The store's own read of a value with its TTL, which its client cache (when on) can answer.
+    const [[text, ttlMs]] = readPairs(await this.#store.run(getWithTtlScript, [keys.session], [])) as [[string | null, number]];
+    return text === null ? null : fromStored(text, ttlMs);
   }
 
   /** Extends the session (and its window) to the full TTL; null when it is missing or expired. */
