@@ -78,6 +78,8 @@ export interface Config {
   metricsHost: string;
   /** How often the store is sampled in the background (INFO, ping, connections); 0 turns it off. @default 5000 */
   metricsSampleIntervalMs: number;
+  /** How long a write's idempotency record is kept, so a retry with its key is answered from it. @default 3600 */
+  idempotencyTtlSeconds: number;
 }
 
 export const DEFAULTS = {
@@ -102,6 +104,7 @@ export const DEFAULTS = {
   bodyLimitBytes: 1024 * 1024,
   metricsHost: '127.0.0.1',
   metricsSampleIntervalMs: 5000,
+  idempotencyTtlSeconds: 3600,
 } satisfies Partial<Config>;
 
 /** The largest MAX_MESSAGE_BYTES accepted. */
@@ -204,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsPort,
     metricsHost: text('METRICS_HOST') ?? DEFAULTS.metricsHost,
     metricsSampleIntervalMs: integer('METRICS_SAMPLE_INTERVAL_MS', DEFAULTS.metricsSampleIntervalMs, 0, 3_600_000),
+    idempotencyTtlSeconds: integer('IDEMPOTENCY_TTL_SECONDS', DEFAULTS.idempotencyTtlSeconds, 1, 7 * 86400),
   };
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);

@@ -67,14 +67,16 @@ export async function createRemembr(options: RemembrOptions = {}): Promise<Remem
     logger,
     metrics,
   });
-  const tasks = new TaskResultStore(measured);
-  const sessions = new SessionStore(measured, { logger, metrics });
+  const idempotencyTtlSeconds = config.idempotencyTtlSeconds;
+  const tasks = new TaskResultStore(measured, { idempotencyTtlSeconds });
+  const sessions = new SessionStore(measured, { logger, metrics, idempotencyTtlSeconds });
   const memory = new ShortTermMemory(measured, {
     logger,
     metrics,
     maxTokens: config.shortTermMaxTokens,
     maxMessageBytes: config.maxMessageBytes,
     tokenEncoding: config.tokenEncoding,
+    idempotencyTtlSeconds,
   });
   return {
     config,

@@ -74,7 +74,7 @@ export function readHeader(element: string): { seq: number; unit: number; tokens
 }
 
 /** Puts the script's seq and unit in front of the JSON text Node built, as append-messages.lua does. */
-const storedElement = (seq: number, unit: number, body: string) => `{"seq":${seq},"unit":${unit},${body.slice(1)}`;
+export const storedElement = (seq: number, unit: number, body: string) => `{"seq":${seq},"unit":${unit},${body.slice(1)}`;
 
 export const appendMessagesScript = defineScript('append-messages', new URL('./append-messages.lua', import.meta.url), (db, keys, args) => {
   const [sessionKey, systemKey, conversationKey, stateKey] = keys as [string, string, string, string];

@@ -5,6 +5,7 @@ import { assertId, LONG_TERM_TTL, SHORT_TERM_TTL } from '../keys.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
 import { sessionKeys } from '../sessions/session-keys.js';
+import { IDEMPOTENCY_TTL, onceFor, runOnce, type IdempotencyOptions, type Once } from '../idempotency/once.js';
 import type { Reply, Store } from '../store/port.js';
 import {
   appendMessagesScript,
@@ -12,6 +13,7 @@ import {
   listCheckpointsScript,
   readWindowScript,
   restoreCheckpointScript,
+  storedElement,
   type CheckpointInfo,
   type StoredMessage,
 } from './memory-scripts.js';
@@ -70,6 +72,8 @@ export interface ShortTermMemoryOptions {
   checkpointTtlSeconds?: number;
   /** Checkpoints kept per session; saving one more drops the oldest. @default 20 */
   maxCheckpoints?: number;
+  /** How long an idempotency record is kept. @default IDEMPOTENCY_TTL */
+  idempotencyTtlSeconds?: number;
 }
 
 /**
@@ -91,6 +95,7 @@ export class ShortTermMemory {
   readonly #ttlMs: number;
   readonly #checkpointTtlMs: number;
   readonly #maxCheckpoints: number;
+  readonly #idempotencyTtlSeconds: number;
 
   constructor(store: Store, options: ShortTermMemoryOptions = {}) {
     this.#store = store;
@@ -105,6 +110,7 @@ export class ShortTermMemory {
     this.#ttlMs = assertTtl(options.ttlSeconds ?? SHORT_TERM_TTL, 'ttlSeconds') * 1000;
     this.#checkpointTtlMs = assertTtl(options.checkpointTtlSeconds ?? LONG_TERM_TTL, 'checkpointTtlSeconds') * 1000;
     this.#maxCheckpoints = positive(options.maxCheckpoints ?? 20, 'maxCheckpoints');
+    this.#idempotencyTtlSeconds = assertTtl(options.idempotencyTtlSeconds ?? IDEMPOTENCY_TTL, 'idempotencyTtlSeconds');
   }
 
   get maxTokens(): number {
@@ -112,10 +118,14 @@ export class ShortTermMemory {
   }
 
   /**
-   * Appends one message; see appendTurn for what is refused. Null when the session is not there.
+   * Appends one message; see appendTurn for what is refused. Null when the session is not there. With an
+   * idempotency key, a retry answers with the first attempt's outcome (the same message id) and the message is in
+   * the window once.
    */
-  async append(userId: string, sessionId: string, input: MessageInput): Promise<AppendResult | null> {
-    const appended = await this.#appendChecked(userId, sessionId, [await this.#check(input, '')]);
+  async append(userId: string, sessionId: string, input: MessageInput, options?: IdempotencyOptions): Promise<AppendResult | null> {
+    const checked = [await this.#check(input, '')];
+    const once = onceFor(options, userId, 'memory.append', { sessionId, message: checked[0]!.input }, this.#idempotencyTtlSeconds);
+    const appended = await this.#appendChecked(userId, sessionId, checked, once);
     if (appended === null) return null;
     return { message: appended.messages[0]!, tokenUsage: appended.tokenUsage, evicted: appended.evicted };
   }
@@ -126,14 +136,16 @@ export class ShortTermMemory {
    * nothing, with ValidationError naming the field for a malformed message or a tool message that answers no open
    * tool call in the window; with ConflictError for any other message while an assistant message's tool calls are
    * unanswered (a model refuses such a sequence); and with CapacityError when the turn's last unit cannot fit the
-   * budget even after every other non-system message is evicted. Null when the session is not there.
+   * budget even after every other non-system message is evicted. Null when the session is not there. With an
+   * idempotency key, a retry answers with the first attempt's outcome and the turn is in the window once.
    */
-  async appendTurn(userId: string, sessionId: string, inputs: MessageInput[]): Promise<AppendTurnResult | null> {
+  async appendTurn(userId: string, sessionId: string, inputs: MessageInput[], options?: IdempotencyOptions): Promise<AppendTurnResult | null> {
     if (!Array.isArray(inputs) || inputs.length < 1 || inputs.length > MESSAGE_LIMITS.turnMessages) {
       throw new ValidationError(`messages must be an array of 1 to ${MESSAGE_LIMITS.turnMessages} messages`, 'messages');
     }
     const checked = await Promise.all(inputs.map((input, i) => this.#check(input, `messages[${i}]`)));
-    return this.#appendChecked(userId, sessionId, checked);
+    const once = onceFor(options, userId, 'memory.appendTurn', { sessionId, messages: checked.map((c) => c.input) }, this.#idempotencyTtlSeconds);
+    return this.#appendChecked(userId, sessionId, checked, once);
   }
 
   async #check(input: MessageInput, prefix: string): Promise<CheckedMessage & { tokens: number; prefix: string }> {
@@ -151,20 +163,19 @@ export class ShortTermMemory {
     userId: string,
     sessionId: string,
     turn: Array<CheckedMessage & { tokens: number; prefix: string }>,
+    once: Once | undefined,
   ): Promise<AppendTurnResult | null> {
     const keys = sessionKeys(userId, sessionId);
     const createdAt = new Date().toISOString();
-    const messages: Message[] = [];
     const args: Array<string | number> = [this.#maxTokens, this.#ttlMs, turn.length];
     for (const { input, tokens } of turn) {
       const message: Message = { id: randomUUID(), ...input, tokens, createdAt };
-      messages.push(message);
       args.push(input.role, tokens, encodeStored(message), input.toolCalls ? JSON.stringify(input.toolCalls.map((call) => call.id)) : '', input.toolCallId ?? '');
     }
-    const reply = (await this.#store.run(appendMessagesScript, [keys.session, keys.systemMessages, keys.conversation, keys.windowState], args)) as [
-      status: number,
-      ...rest: Reply[],
-    ];
+    const ran = await runOnce(this.#store, appendMessagesScript, [keys.session, keys.systemMessages, keys.conversation, keys.windowState], args, once);
+    const reply = ran.reply as [status: number, ...rest: Reply[]];
+    // The messages as stored: with the first attempt's ids and time on a replay.
+    const messages = turn.map((_, i) => withoutSeq(decodeStored(storedElement(0, 0, ran.args[3 + 5 * i + 2]!))));
     if (reply[0] === 0) return null;
     if (reply[0] === -1) {
       this.#countAppend('no_room');
@@ -196,9 +207,11 @@ export class ShortTermMemory {
       );
     }
     const [, , used, evicted] = reply as [number, number, number, string[]];
-    this.#countAppend('ok');
-    this.#metrics.increment('remembr_memory_tokens_appended_total', {}, turn.reduce((sum, message) => sum + message.tokens, 0), 'Tokens of the messages appended to short-term windows');
-    if (evicted.length > 0) {
+    if (!ran.replayed) {
+      this.#countAppend('ok');
+      this.#metrics.increment('remembr_memory_tokens_appended_total', {}, turn.reduce((sum, message) => sum + message.tokens, 0), 'Tokens of the messages appended to short-term windows');
+    }
+    if (evicted.length > 0 && !ran.replayed) {
       this.#metrics.increment('remembr_memory_evicted_messages_total', {}, evicted.length, 'Messages evicted from short-term windows to stay within budget');
       this.#logger.debug({ sessionId, evicted: evicted.length }, 'Short-term window evicted messages');
     }
@@ -218,17 +231,19 @@ export class ShortTermMemory {
     return { messages: mergeBySequence(system, conversation), tokenUsage: this.#usage(used) };
   }
 
-  /** Saves the window as it is now; null when the session is not there. */
-  async checkpoint(userId: string, sessionId: string): Promise<Checkpoint | null> {
+  /** Saves the window as it is now; null when the session is not there. With an idempotency key, saved once. */
+  async checkpoint(userId: string, sessionId: string, options?: IdempotencyOptions): Promise<Checkpoint | null> {
     const keys = sessionKeys(userId, sessionId);
-    const checkpointId = randomUUID();
-    const createdAt = new Date().toISOString();
-    const count = await this.#store.run(
+    const once = onceFor(options, userId, 'memory.checkpoint', { sessionId }, this.#idempotencyTtlSeconds);
+    const { args, reply: count } = await runOnce(
+      this.#store,
       createCheckpointScript,
       [keys.session, keys.systemMessages, keys.conversation, keys.windowState, keys.checkpoints, keys.snapshots],
-      [checkpointId, createdAt, this.#checkpointTtlMs, this.#maxCheckpoints, this.#ttlMs],
+      [randomUUID(), new Date().toISOString(), this.#checkpointTtlMs, this.#maxCheckpoints, this.#ttlMs],
+      once,
     );
     if (count === null) return null;
+    const [checkpointId, createdAt] = args as [string, string];
     return { checkpointId, createdAt, messageCount: Number(count) };
   }
 
@@ -245,15 +260,26 @@ export class ShortTermMemory {
 
   /**
    * Replaces the window with a checkpoint in one step. Null when the session or the checkpoint is not there
-   * (an expired checkpoint is not there).
+   * (an expired checkpoint is not there). With an idempotency key, a retry does not restore again over messages
+   * appended since the first attempt.
    */
-  async restore(userId: string, sessionId: string, checkpointId: string): Promise<{ restoredMessageCount: number } | null> {
+  async restore(
+    userId: string,
+    sessionId: string,
+    checkpointId: string,
+    options?: IdempotencyOptions,
+  ): Promise<{ restoredMessageCount: number } | null> {
     const keys = sessionKeys(userId, sessionId);
-    const reply = (await this.#store.run(
-      restoreCheckpointScript,
-      [keys.session, keys.systemMessages, keys.conversation, keys.windowState, keys.checkpoints, keys.snapshots],
-      [assertId(checkpointId, 'checkpoint_id'), this.#ttlMs],
-    )) as [number, number?];
+    const once = onceFor(options, userId, 'memory.restore', { sessionId, checkpointId }, this.#idempotencyTtlSeconds);
+    const reply = (
+      await runOnce(
+        this.#store,
+        restoreCheckpointScript,
+        [keys.session, keys.systemMessages, keys.conversation, keys.windowState, keys.checkpoints, keys.snapshots],
+        [assertId(checkpointId, 'checkpoint_id'), this.#ttlMs],
+        once,
+      )
+    ).reply as [number, number?];
     if (reply[0] !== 1) return null;
     this.#logger.debug({ sessionId, checkpointId }, 'Short-term window restored from a checkpoint');
     return { restoredMessageCount: Number(reply[1]) };
@@ -308,6 +334,8 @@ export function decodeStored(text: string): Message & { seq: number } {
   return message;
 }
 
+const withoutSeq = ({ seq: _seq, ...message }: Message & { seq: number }): Message => message;
+
 const at = (prefix: string, field: string) => (prefix ? `${prefix}.${field}` : field);
 
 /** A JSON list of ids from a script; Lua's cjson writes an empty one as `{}`. */
@@ -324,8 +352,7 @@ function mergeBySequence(system: string[], conversation: string[]): Message[] {
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    const { seq: _seq, ...next } = j >= b.length || (i < a.length && a[i]!.seq < b[j]!.seq) ? a[i++]! : b[j++]!;
-    merged.push(next);
+    merged.push(withoutSeq(j >= b.length || (i < a.length && a[i]!.seq < b[j]!.seq) ? a[i++]! : b[j++]!));
   }
   return merged;
 }

@@ -10,6 +10,7 @@ import {
   type TokenUsage as TokenUsageData,
 } from '../../index.js';
 import { notFound } from '../errors.js';
+import { IdempotencyHeaders, idempotencyOf } from '../idempotency.js';
 import {
   AppendedMessage,
   AppendedTurn,
@@ -83,6 +84,7 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'appendMessage',
         tags,
         summary: 'Append a message; past the token budget the oldest units (a message, or an assistant message with its tool results) are evicted',
+        headers: IdempotencyHeaders,
         params: SessionParams,
         body: ref(AppendMessage),
         response: {
@@ -94,7 +96,7 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const appended = await inHttpNames(memory.append(request.caller.userId, request.params.session_id, toMessageInput(request.body)));
+      const appended = await inHttpNames(memory.append(request.caller.userId, request.params.session_id, toMessageInput(request.body), idempotencyOf(request)));
       if (appended === null) throw missingSession();
       return reply.code(201).send({ message: messageBody(appended.message), token_usage: usageBody(appended.tokenUsage), evicted: appended.evicted });
     },
@@ -107,13 +109,14 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'appendTurn',
         tags,
         summary: 'Append a turn (e.g. an assistant message with tool calls and their results) in order, all or nothing',
+        headers: IdempotencyHeaders,
         params: SessionParams,
         body: ref(AppendTurn),
         response: { 201: ref(AppendedTurn), 404: sessionMissing, 409: turnOpen, 422: tooLarge },
       },
     },
     async (request, reply) => {
-      const appended = await inHttpNames(memory.appendTurn(request.caller.userId, request.params.session_id, request.body.messages.map(toMessageInput)));
+      const appended = await inHttpNames(memory.appendTurn(request.caller.userId, request.params.session_id, request.body.messages.map(toMessageInput), idempotencyOf(request)));
       if (appended === null) throw missingSession();
       return reply.code(201).send({ messages: appended.messages.map(messageBody), token_usage: usageBody(appended.tokenUsage), evicted: appended.evicted });
     },
@@ -146,12 +149,13 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createCheckpoint',
         tags,
         summary: 'Save the window as a checkpoint',
+        headers: IdempotencyHeaders,
         params: SessionParams,
         response: { 201: ref(Checkpoint), 404: sessionMissing },
       },
     },
     async (request, reply) => {
-      const checkpoint = await memory.checkpoint(request.caller.userId, request.params.session_id);
+      const checkpoint = await memory.checkpoint(request.caller.userId, request.params.session_id, idempotencyOf(request));
       if (checkpoint === null) throw missingSession();
       return reply.code(201).send({ checkpoint_id: checkpoint.checkpointId, created_at: checkpoint.createdAt, message_count: checkpoint.messageCount });
     },
@@ -184,13 +188,14 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'restoreCheckpoint',
         tags,
         summary: 'Replace the window with a checkpoint, in one step',
+        headers: IdempotencyHeaders,
         params: SessionParams,
         body: ref(RestoreCheckpoint),
         response: { 200: ref(Restored), 404: errorResponse('No such session for this user, or no such checkpoint in it (NOT_FOUND)') },
       },
     },
     async (request) => {
-      const restored = await memory.restore(request.caller.userId, request.params.session_id, request.body.checkpoint_id);
+      const restored = await memory.restore(request.caller.userId, request.params.session_id, request.body.checkpoint_id, idempotencyOf(request));
       // The library cannot tell a missing session from a missing checkpoint here; neither exists for this caller.
       if (restored === null) throw notFound('Session or checkpoint');
       return { restored_message_count: restored.restoredMessageCount };
