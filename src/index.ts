@@ -56,7 +56,7 @@ export {
 } from './keys.js';
 export type { KeyPart } from './keys.js';
 
-export { loadConfig, describeRedisUrl, DEFAULTS } from './config.js';
+export { loadConfig, describeRedisUrl, describeStore, DEFAULTS } from './config.js';
 export type { Config, ApiKey, Environment, FailMode } from './config.js';
 export { ValidationError, StoreError, StoreUnavailableError, OutcomeUnknownError, IdempotencyKeyReusedError, NotInitializedError, CapacityError, ConflictError, ConfigError } from './errors.js';
 export { checkStore } from './health.js';
