@@ -54,6 +54,14 @@ export class OutcomeUnknownError extends StoreError {
   }
 }
 
+/**
+ * An idempotency key that already belongs to another request of the same user (another operation, or other
+ * input): the first request's record stands, and this one is not run. Use a new key for a new request.
+ */
+export class IdempotencyKeyReusedError extends Error {
+  override name = 'IdempotencyKeyReusedError';
+}
+
 /** `getRedisClient()` or a service was used before `initRedis()` (or after `closeRedis()`). */
 export class NotInitializedError extends Error {
   override name = 'NotInitializedError';
@@ -65,6 +73,17 @@ export class NotInitializedError extends Error {
 /** The operation cannot fit: a message larger than the whole token budget, a window held full by system messages. */
 export class CapacityError extends Error {
   override name = 'CapacityError';
+  constructor(message: string, readonly field?: string) {
+    super(message);
+  }
+}
+
+/**
+ * The operation does not fit the current state, and retrying it unchanged will not help: a message appended while
+ * an assistant message's tool calls wait for their results, a summary written over messages that moved on.
+ */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
   constructor(message: string, readonly field?: string) {
     super(message);
   }

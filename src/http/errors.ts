@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { CapacityError, NotInitializedError, OutcomeUnknownError, StoreError, ValidationError } from '../index.js';
+import { CapacityError, ConflictError, IdempotencyKeyReusedError, NotInitializedError, OutcomeUnknownError, StoreError, ValidationError } from '../index.js';
 
 /** Every code an error body can carry (the OpenAPI document's enum and the typed client's union come from here). */
 export const ERROR_CODES = [
@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'CAPACITY_EXCEEDED',
+  'CONFLICT',
+  'IDEMPOTENCY_KEY_REUSED',
   'HEADERS_TOO_LARGE',
   'RATE_LIMIT_EXCEEDED',
   'SERVICE_UNAVAILABLE',
@@ -92,8 +94,14 @@ export function mapError(err: unknown, production: boolean, method = 'POST'): Ma
   if (err instanceof ValidationError) {
     return { status: 400, code: 'VALIDATION_ERROR', message: err.message, details: err.field ? [{ field: err.field, message: err.message }] : undefined };
   }
+  if (err instanceof IdempotencyKeyReusedError) {
+    return { status: 422, code: 'IDEMPOTENCY_KEY_REUSED', message: err.message, details: [{ field: 'Idempotency-Key', message: 'already used for a different request' }] };
+  }
   if (err instanceof CapacityError) {
     return { status: 422, code: 'CAPACITY_EXCEEDED', message: err.message, details: err.field ? [{ field: err.field, message: err.message }] : undefined };
+  }
+  if (err instanceof ConflictError) {
+    return { status: 409, code: 'CONFLICT', message: err.message, details: err.field ? [{ field: err.field, message: err.message }] : undefined };
   }
   if (err instanceof OutcomeUnknownError && !SAFE_METHODS.has(method.toUpperCase())) {
     // 504, as a gateway answers when its upstream did not answer in time: a 504 from a proxy in front of the

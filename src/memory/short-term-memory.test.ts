@@ -35,6 +35,23 @@ describe.each(allBackends)('ShortTermMemory on %s', (backend) => {
   const contents = async (m: ShortTermMemory, s: { user: string; id: string }) =>
     (await m.read(s.user, s.id))!.messages.map((message) => message.content);
 
+  it('clear empties the window in one step, keeping the session, its checkpoints and a fresh budget', async () => {
+    const s = await newSession();
+    const m = memory({ maxTokens: 1000 });
+    await m.append(s.user, s.id, { role: 'system', content: 'Rule.' });
+    await m.append(s.user, s.id, { role: 'user', content: 'Hello' });
+    const saved = await m.checkpoint(s.user, s.id);
+    expect(await m.clear(s.user, s.id)).toBe(true);
+    expect(await m.read(s.user, s.id)).toMatchObject({ messages: [], tokenUsage: { used: 0 } });
+    expect(await m.listCheckpoints(s.user, s.id)).toHaveLength(1);
+    await m.append(s.user, s.id, { role: 'user', content: 'Again' });
+    expect(await contents(m, s)).toEqual(['Again']);
+    expect(await m.restore(s.user, s.id, saved!.checkpointId)).toEqual({ restoredMessageCount: 2 });
+    // Another user's session of the same id is a missing one: nothing is cleared.
+    expect(await m.clear(newUser('bob'), s.id)).toBe(false);
+    expect(await contents(m, s)).toEqual(['Rule.', 'Hello']);
+  });
+
   it('appends messages and reads them back oldest first with the token usage', async () => {
     const s = await newSession();
     const m = memory({ maxTokens: 1000 });
@@ -51,8 +68,8 @@ describe.each(allBackends)('ShortTermMemory on %s', (backend) => {
       evicted: [],
     });
     await m.append(s.user, s.id, { role: 'user', content: 'héllo ✓ 你好' });
-    await m.append(s.user, s.id, { role: 'assistant', content: 'Hi.' });
-    await m.append(s.user, s.id, { role: 'tool', content: '{"ok":true,"path":"a/b"}' });
+    await m.append(s.user, s.id, { role: 'assistant', content: 'Hi.', toolCalls: [{ id: 'call_1', name: 'read', arguments: '{"path":"a/b"}' }] });
+    await m.append(s.user, s.id, { role: 'tool', content: '{"ok":true,"path":"a/b"}', toolCallId: 'call_1' });
     await m.append(s.user, s.id, { role: 'system', content: 'Later rule.' });
     const window = await m.read(s.user, s.id);
     expect(window!.messages.map((msg) => [msg.role, msg.content])).toEqual([
@@ -100,7 +117,7 @@ describe.each(allBackends)('ShortTermMemory on %s', (backend) => {
     const [a] = (await m.read(s.user, s.id))!.messages;
 
     // Needs 8 tokens: the two oldest non-system messages go, the system message that sits between them stays.
-    const d = await m.append(s.user, s.id, { role: 'tool', content: text(8, 'd') });
+    const d = await m.append(s.user, s.id, { role: 'assistant', content: text(8, 'd') });
     expect(d!.evicted).toEqual([a!.id, b!.message.id]);
     expect(d!.tokenUsage.used).toBe(18);
     expect(await contents(m, s)).toEqual([text(5, 's'), text(5, 'c'), text(8, 'd')]);
