@@ -21,6 +21,11 @@ describe('loadConfig defaults', () => {
     expect(loadConfig({})).toEqual({
       redisUrl: undefined,
       redisCluster: false,
+      redisSentinels: undefined,
+      redisSentinelName: undefined,
+      redisUsername: undefined,
+      redisPassword: undefined,
+      redisSentinelPassword: undefined,
       clientCache: false,
       environment: 'local',
       logLevel: 'info',
@@ -46,6 +51,7 @@ describe('loadConfig defaults', () => {
       metricsPort: undefined,
       metricsHost: '127.0.0.1',
       metricsSampleIntervalMs: 5000,
+      idempotencyTtlSeconds: 3600,
     });
   });
 
@@ -84,10 +90,16 @@ describe('loadConfig defaults', () => {
       METRICS_PORT: '9100',
       METRICS_HOST: '10.0.0.5',
       METRICS_SAMPLE_INTERVAL_MS: '2000',
+      IDEMPOTENCY_TTL_SECONDS: '120',
     });
     expect(config).toEqual({
       redisUrl: `rediss://default:${PASSWORD}@cache.example.com:6380`,
       redisCluster: true,
+      redisSentinels: undefined,
+      redisSentinelName: undefined,
+      redisUsername: undefined,
+      redisPassword: undefined,
+      redisSentinelPassword: undefined,
       clientCache: false,
       environment: 'staging',
       logLevel: 'debug',
@@ -116,6 +128,7 @@ describe('loadConfig defaults', () => {
       metricsPort: 9100,
       metricsHost: '10.0.0.5',
       metricsSampleIntervalMs: 2000,
+      idempotencyTtlSeconds: 120,
     });
   });
 
