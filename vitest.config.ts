@@ -9,6 +9,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 3,
     testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Hooks start redis-server processes, clusters and the built service; under a loaded machine that is slow.
+    hookTimeout: 60_000,
   },
 });

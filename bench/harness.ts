@@ -183,3 +183,18 @@ export function formatValue(value: number, metric: Pick<Metric, 'format'>): stri
 export function formatRatio(ratio: number): string {
   return Number.isFinite(ratio) ? `${ratio.toPrecision(3)}×` : 'n/a';
 }
+
+/** Operations per second and the CPU per operation in Node: the metrics of every single-call throughput case. */
+export const OPS_AND_CPU: Metric[] = [
+  { key: 'opsPerSecond', label: 'ops/s', better: 'higher', format: 'count' },
+  { key: 'cpuUsPerOp', label: 'µs CPU per op in Node', better: 'lower', format: 'count' },
+];
+
+/** One OPS_AND_CPU sample of `operation`, run as `throughputAndCpu` runs it. */
+export async function opsAndCpu(
+  operation: (n: number) => Promise<unknown>,
+  options: { concurrency: number; durationMs: number },
+): Promise<Record<string, number>> {
+  const { perSecond, cpuUsPerCall } = await throughputAndCpu((_, n) => operation(n), options);
+  return { opsPerSecond: perSecond, cpuUsPerOp: cpuUsPerCall };
+}

@@ -9,7 +9,9 @@ import { createClient } from 'redis';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { batchesCase } from './cases/batches.js';
 import { cacheJsonCase } from './cases/cache-json.js';
+import { clientCacheCase } from './cases/client-cache.js';
 import { clientShapeCase } from './cases/client-shape.js';
+import { connectionsCase } from './cases/connections.js';
 import { httpCase } from './cases/http.js';
 import { memoryCase } from './cases/memory.js';
 import { patternDeleteCase } from './cases/pattern-delete.js';
@@ -19,7 +21,7 @@ import type { BenchCase, BenchContext } from './context.js';
 import type { CaseResult } from './harness.js';
 import { describeMachine, jsonLine, markdownCase, markdownDocument } from './report.js';
 
-const CASES: BenchCase[] = [cacheJsonCase, clientShapeCase, batchesCase, patternDeleteCase, rateLimitCase, memoryCase, tokensCase, httpCase];
+const CASES: BenchCase[] = [cacheJsonCase, clientCacheCase, connectionsCase, clientShapeCase, batchesCase, patternDeleteCase, rateLimitCase, memoryCase, tokensCase, httpCase];
 
 interface Args {
   quick: boolean;

@@ -21,6 +21,7 @@ describe('loadConfig defaults', () => {
     expect(loadConfig({})).toEqual({
       redisUrl: undefined,
       redisCluster: false,
+      clientCache: false,
       environment: 'local',
       logLevel: 'info',
       port: 8000,
@@ -88,6 +89,7 @@ describe('loadConfig defaults', () => {
     expect(config).toEqual({
       redisUrl: `rediss://default:${PASSWORD}@cache.example.com:6380`,
       redisCluster: true,
+      clientCache: false,
       environment: 'staging',
       logLevel: 'debug',
       port: 9000,
@@ -145,6 +147,26 @@ describe('loadConfig defaults', () => {
 });
 
 describe('loadConfig refuses bad values, naming the variable', () => {
+  it('turns the client cache on with REDIS_CLIENT_CACHE, with the default bounds or the ones given', () => {
+    expect(loadConfig({}).clientCache).toBe(false);
+    expect(loadConfig({ REDIS_CLIENT_CACHE: 'off' }).clientCache).toBe(false);
+    expect(loadConfig({ REDIS_CLIENT_CACHE: 'on' }).clientCache).toEqual({ maxEntries: 10_000, maxBytes: 64 * 1024 * 1024, maxAgeMs: 60_000 });
+    expect(loadConfig({ REDIS_CLIENT_CACHE: 'max_entries=500, max_bytes=1048576' }).clientCache).toEqual({
+      maxEntries: 500,
+      maxBytes: 1_048_576,
+      maxAgeMs: 60_000,
+    });
+  });
+
+  it('refuses a REDIS_CLIENT_CACHE it cannot read, naming what is allowed, and the client cache on a cluster', () => {
+    expect(problemsOf({ REDIS_CLIENT_CACHE: 'size=5' })).toMatch(/REDIS_CLIENT_CACHE has "size", which is not a setting \(expected off, on, or max_entries=N,max_bytes=N,max_age_ms=N\)/);
+    expect(problemsOf({ REDIS_CLIENT_CACHE: 'max_entries=0' })).toMatch(/REDIS_CLIENT_CACHE max_entries must be a whole number from 1 to 10000000 \(got "0"\)/);
+    expect(problemsOf({ REDIS_CLIENT_CACHE: 'max_age_ms=soon' })).toMatch(/max_age_ms must be a whole number/);
+    expect(problemsOf({ REDIS_URL: 'redis://127.0.0.1:7000', REDIS_CLUSTER: 'true', REDIS_CLIENT_CACHE: 'on' })).toMatch(
+      /REDIS_CLIENT_CACHE is not available with REDIS_CLUSTER/,
+    );
+  });
+
   it('keeps REDIS_CONNECTIONS within REDIS_MAX_CONNECTIONS', () => {
     expect(() => loadConfig({ REDIS_MAX_CONNECTIONS: '2', REDIS_CONNECTIONS: '3' })).toThrow(/REDIS_CONNECTIONS \(3\) cannot exceed REDIS_MAX_CONNECTIONS \(2\)/);
     expect(loadConfig({ REDIS_MAX_CONNECTIONS: '1' }).redisConnections).toBe(1);

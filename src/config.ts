@@ -1,4 +1,5 @@
 import { ConfigError } from './errors.js';
+import { CLIENT_CACHE_DEFAULTS, type ClientCacheOptions } from './store/client-cache.js';
 import { TOKEN_ENCODINGS, type TokenEncoding } from './memory/tokens.js';
 
 export type Environment = 'local' | 'staging' | 'production';
@@ -32,6 +33,11 @@ export interface Config {
    * couple carry a heavy load. @default 2
    */
   redisConnections: number;
+  /**
+   * Server-assisted client-side caching (RESP3 tracking) of cache and session reads, within these bounds; false
+   * for none. One Redis server only (not with `redisCluster`). @default false
+   */
+  clientCache: Partial<ClientCacheOptions> | false;
   /** How long one Redis command may take before it fails (no offline queueing either). @default 1000 */
   redisCommandTimeoutMs: number;
   /** How long a connection attempt may take. @default 2000 */
@@ -78,6 +84,8 @@ export interface Config {
   metricsHost: string;
   /** How often the store is sampled in the background (INFO, ping, connections); 0 turns it off. @default 5000 */
   metricsSampleIntervalMs: number;
+  /** How long a write's idempotency record is kept, so a retry with its key is answered from it. @default 3600 */
+  idempotencyTtlSeconds: number;
 }
 
 export const DEFAULTS = {
@@ -88,6 +96,7 @@ export const DEFAULTS = {
   redisCluster: false,
   redisMaxConnections: 20,
   redisConnections: 2,
+  clientCache: false,
   redisCommandTimeoutMs: 1000,
   redisConnectTimeoutMs: 2000,
   redisTlsInsecure: false,
@@ -102,6 +111,7 @@ export const DEFAULTS = {
   bodyLimitBytes: 1024 * 1024,
   metricsHost: '127.0.0.1',
   metricsSampleIntervalMs: 5000,
+  idempotencyTtlSeconds: 3600,
 } satisfies Partial<Config>;
 
 /** The largest MAX_MESSAGE_BYTES accepted. */
@@ -168,6 +178,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push('REDIS_TLS_INSECURE cannot be set in production');
   }
 
+  const clientCache = parseClientCache(text('REDIS_CLIENT_CACHE'), problems);
+  if (clientCache && redisCluster) problems.push('REDIS_CLIENT_CACHE is not available with REDIS_CLUSTER (one Redis server only)');
   const metricsToken = text('METRICS_TOKEN');
   // Named by length only: the value is a secret.
   if (metricsToken !== undefined && metricsToken.length < 16) problems.push(`METRICS_TOKEN must be at least 16 characters (got ${metricsToken.length})`);
@@ -179,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const config: Config = {
     redisUrl,
     redisCluster,
+    clientCache,
     environment,
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, DEFAULTS.logLevel),
     port: integer('PORT', DEFAULTS.port, 0, 65535),
@@ -204,11 +217,43 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsPort,
     metricsHost: text('METRICS_HOST') ?? DEFAULTS.metricsHost,
     metricsSampleIntervalMs: integer('METRICS_SAMPLE_INTERVAL_MS', DEFAULTS.metricsSampleIntervalMs, 0, 3_600_000),
+    idempotencyTtlSeconds: integer('IDEMPOTENCY_TTL_SECONDS', DEFAULTS.idempotencyTtlSeconds, 1, 7 * 86400),
   };
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   }
   return config;
+}
+
+/** What REDIS_CLIENT_CACHE may set, by the name it is given there. */
+const CLIENT_CACHE_FIELDS = {
+  max_entries: { field: 'maxEntries', min: 1, max: 10_000_000 },
+  max_bytes: { field: 'maxBytes', min: 1024, max: 64 * 1024 ** 3 },
+  max_age_ms: { field: 'maxAgeMs', min: 1, max: 24 * 3600 * 1000 },
+} as const;
+
+/**
+ * REDIS_CLIENT_CACHE: `off` (or unset), `on` (the defaults), or some of `max_entries=N,max_bytes=N,max_age_ms=N`
+ * (on, with those bounds).
+ */
+function parseClientCache(raw: string | undefined, problems: string[]): ClientCacheOptions | false {
+  const value = raw?.toLowerCase();
+  if (value === undefined || ['off', 'false', '0', 'no'].includes(value)) return false;
+  const options: ClientCacheOptions = { ...CLIENT_CACHE_DEFAULTS };
+  if (['on', 'true', '1', 'yes'].includes(value)) return options;
+  const allowed = `off, on, or ${Object.keys(CLIENT_CACHE_FIELDS).map((name) => `${name}=N`).join(',')}`;
+  for (const part of value.split(',')) {
+    const [name = '', number = ''] = part.split('=').map((side) => side.trim());
+    const spec = CLIENT_CACHE_FIELDS[name as keyof typeof CLIENT_CACHE_FIELDS];
+    if (spec === undefined) {
+      problems.push(`REDIS_CLIENT_CACHE has "${name}", which is not a setting (expected ${allowed})`);
+    } else if (!/^\d+$/.test(number) || Number(number) < spec.min || Number(number) > spec.max) {
+      problems.push(`REDIS_CLIENT_CACHE ${name} must be a whole number from ${spec.min} to ${spec.max} (got "${number}")`);
+    } else {
+      options[spec.field] = Number(number);
+    }
+  }
+  return options;
 }
 
 function checkRedisUrl(raw: string, cluster: boolean, problems: string[]): void {

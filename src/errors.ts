@@ -54,6 +54,14 @@ export class OutcomeUnknownError extends StoreError {
   }
 }
 
+/**
+ * An idempotency key that already belongs to another request of the same user (another operation, or other
+ * input): the first request's record stands, and this one is not run. Use a new key for a new request.
+ */
+export class IdempotencyKeyReusedError extends Error {
+  override name = 'IdempotencyKeyReusedError';
+}
+
 /** `getRedisClient()` or a service was used before `initRedis()` (or after `closeRedis()`). */
 export class NotInitializedError extends Error {
   override name = 'NotInitializedError';

@@ -48,7 +48,7 @@ export type { KeyPart } from './keys.js';
 
 export { loadConfig, describeRedisUrl, DEFAULTS } from './config.js';
 export type { Config, ApiKey, Environment, FailMode } from './config.js';
-export { ValidationError, StoreError, StoreUnavailableError, OutcomeUnknownError, NotInitializedError, CapacityError, ConfigError } from './errors.js';
+export { ValidationError, StoreError, StoreUnavailableError, OutcomeUnknownError, IdempotencyKeyReusedError, NotInitializedError, CapacityError, ConfigError } from './errors.js';
 export { checkStore } from './health.js';
 export type { RedisStatus } from './health.js';
 
@@ -61,6 +61,8 @@ export type { RedisStoreOptions, RedisConnection } from './store/redis-store.js'
 export { RedisClusterStore } from './store/redis-cluster-store.js';
 export type { RedisClusterStoreOptions, RedisClusterConnection } from './store/redis-cluster-store.js';
 export { createStore } from './store/create-store.js';
+export { IDEMPOTENCY_TTL, assertIdempotencyKey, onceScript, runOnce, onceFor } from './idempotency/once.js';
+export type { IdempotencyOptions, Once, OnceResult } from './idempotency/once.js';
 
 export { createLogger, silentLogger } from './observability/logger.js';
 export type { Logger } from './observability/logger.js';

@@ -50,7 +50,7 @@ export async function createRemembr(options: RemembrOptions = {}): Promise<Remem
   const config: Config = { ...DEFAULTS, apiKeys: [], ...overrides };
   const metrics = new Metrics();
   logger.info({ store: describeRedisUrl(config.redisUrl) }, 'Remembr store starting');
-  const store = given ?? (await createStore(config, logger));
+  const store = given ?? (await createStore(config, logger, metrics));
   // The services run on a store that times every call and counts its failures; `store` stays the raw one.
   const measured = new MeasuredStore(store, metrics);
   const monitor = new StoreMonitor(store, metrics, {
@@ -67,14 +67,16 @@ export async function createRemembr(options: RemembrOptions = {}): Promise<Remem
     logger,
     metrics,
   });
-  const tasks = new TaskResultStore(measured);
-  const sessions = new SessionStore(measured, { logger, metrics });
+  const idempotencyTtlSeconds = config.idempotencyTtlSeconds;
+  const tasks = new TaskResultStore(measured, { idempotencyTtlSeconds });
+  const sessions = new SessionStore(measured, { logger, metrics, idempotencyTtlSeconds });
   const memory = new ShortTermMemory(measured, {
     logger,
     metrics,
     maxTokens: config.shortTermMaxTokens,
     maxMessageBytes: config.maxMessageBytes,
     tokenEncoding: config.tokenEncoding,
+    idempotencyTtlSeconds,
   });
   return {
     config,

@@ -3,17 +3,14 @@ import { createCache } from 'cache-manager';
 import { createRemembr, RedisStore } from '../../src/index.js';
 import type { BenchCase, BenchContext } from '../context.js';
 import { sampleValue } from '../context.js';
-import { compare, formatRatio, throughputAndCpu, type CaseResult, type Contender, type Metric, type Row, type Target } from '../harness.js';
+import { compare, formatRatio, opsAndCpu, OPS_AND_CPU, type CaseResult, type Contender, type Row, type Target } from '../harness.js';
 
 const CONCURRENCY = 64;
 /** Distinct keys each contender cycles through, so reads hit a realistic keyspace rather than one hot key. */
 const KEYS = 1000;
 const TTL_SECONDS = 300;
 
-const OPS: Metric[] = [
-  { key: 'opsPerSecond', label: 'ops/s', better: 'higher', format: 'count' },
-  { key: 'cpuUsPerOp', label: 'µs CPU per op in Node', better: 'lower', format: 'count' },
-];
+const OPS = OPS_AND_CPU;
 
 /**
  * Case 1: JSON get and set of a ~1 KB value from 64 concurrent callers. Every contender does the same work: the
@@ -78,10 +75,7 @@ export const cacheJsonCase: BenchCase = {
     const contendersOf = (ops: Record<keyof typeof names, (n: number) => Promise<unknown>>): Contender[] =>
       (Object.keys(names) as Array<keyof typeof names>).map((id) => ({
         name: names[id],
-        sample: async () => {
-          const { perSecond, cpuUsPerCall } = await throughputAndCpu((_, n) => ops[id](n), { concurrency: CONCURRENCY, durationMs: context.sampleMs });
-          return { opsPerSecond: perSecond, cpuUsPerOp: cpuUsPerCall };
-        },
+        sample: () => opsAndCpu((n) => ops[id](n), { concurrency: CONCURRENCY, durationMs: context.sampleMs }),
       }));
 
     try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { captureLog } from '../../test/support/log-capture.js';
-import { allBackends, sendToEveryServer, uniqueNamespace, useStore } from '../../test/support/stores.js';
+import { cachedBackends, sendToEveryServer, uniqueNamespace, useStore } from '../../test/support/stores.js';
 import { ValidationError } from '../errors.js';
 import { makeKey, makePattern } from '../keys.js';
 import { Metrics } from '../observability/metrics.js';
@@ -37,7 +37,7 @@ const NOT_JSON: Array<[string, () => unknown]> = [
   ['a symbol', () => Symbol('s')],
 ];
 
-describe.each(allBackends)('CacheService on %s', (backend) => {
+describe.each(cachedBackends)('CacheService on %s', (backend) => {
   const ctx = useStore(backend);
   /** A service over the shared store, with its own log and metrics so a test can read what it did. */
   const open = () => {

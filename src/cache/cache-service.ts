@@ -3,7 +3,7 @@ import { Metrics, type Counter, type CounterFamily } from '../observability/metr
 import { ValidationError } from '../errors.js';
 import { assertScopedPattern, KEY_PREFIX } from '../keys.js';
 import type { Store } from '../store/port.js';
-import { encodeJson } from './json.js';
+import { decodeShared, encodeJson } from './json.js';
 
 const NAMESPACED = `${KEY_PREFIX}:`;
 const NAMESPACE = /^[A-Za-z0-9_-]{1,32}$/;
@@ -66,6 +66,7 @@ export class CacheService {
    * degrades to null.
    */
   get<T = unknown>(key: string): Promise<T | null> {
+    if (this.#store.getDecoded !== undefined) return this.#getShared<T>(key);
     let pending: Promise<string | null>;
     try {
       pending = this.#store.get(key);
@@ -74,11 +75,7 @@ export class CacheService {
     }
     return pending.then(
       (raw) => {
-        if (raw === null) {
-          this.#hot(key).getMiss.inc();
-          if (this.#debug()) this.#logger.debug({ key }, 'Cache miss');
-          return null;
-        }
+        if (raw === null) return this.#miss(key);
         let value: T;
         try {
           value = JSON.parse(raw) as T;
@@ -86,12 +83,45 @@ export class CacheService {
           // Not written by Remembr (or corrupted): as unusable as a failed read, and counted as one.
           return this.#degrade('get', key, err, null);
         }
-        this.#hot(key).getHit.inc();
-        if (this.#debug()) this.#logger.debug({ key }, 'Cache hit');
-        return value;
+        return this.#hit(key, value);
       },
       (err: unknown) => this.#degrade('get', key, err, null),
     );
+  }
+
+  /**
+   * get through the store's client cache: a hit is answered in process, with the value parsed and frozen at its
+   * first read and shared by every caller since (see the README, "Client-side caching").
+   */
+  #getShared<T>(key: string): Promise<T | null> {
+    let pending: Promise<T | undefined>;
+    try {
+      pending = this.#store.getDecoded!(key, decodeShared as (text: string) => T);
+    } catch (err) {
+      return Promise.resolve(this.#degrade('get', key, err, null));
+    }
+    return pending.then(
+      (value) => (value === undefined ? this.#miss(key) : this.#hit(key, value)),
+      (err: unknown) => this.#degrade('get', key, err, null),
+    );
+  }
+
+  /** Each key of a getMany is a hit or a miss, as if read one by one. */
+  #countMany(keys: string[], hits: number): void {
+    if (hits > 0) this.#count('getMany', 'hit', keys[0], hits);
+    if (keys.length > hits) this.#count('getMany', 'miss', keys[0], keys.length - hits);
+  }
+
+  #hit<T>(key: string, value: T): T {
+    this.#hot(key).getHit.inc();
+    if (this.#debug()) this.#logger.debug({ key }, 'Cache hit');
+    return value;
+  }
+
+  #miss(key: string): null {
+    this.#hot(key).getMiss.inc();
+    if (this.#debug()) this.#logger.debug({ key }, 'Cache miss');
+    return null;
   }
 
   /** Like get, one `then` on the store's promise; the JSON refusal and the TTL check run before anything is sent. */
@@ -208,18 +238,27 @@ export class CacheService {
   /** The keys that were found, with their values; missing keys are simply absent. */
   async getMany<T = unknown>(keys: string[]): Promise<Record<string, T>> {
     try {
-      const raw = await this.#store.getMany(keys);
       const found: Record<string, T> = {};
       let hits = 0;
+      if (this.#store.getManyDecoded !== undefined) {
+        // Through the client cache: values shared and frozen, as get's.
+        const values = await this.#store.getManyDecoded(keys, decodeShared as (text: string) => T);
+        values.forEach((value, i) => {
+          if (value === undefined) return;
+          found[keys[i]!] = value;
+          hits++;
+        });
+        this.#countMany(keys, hits);
+        return found;
+      }
+      const raw = await this.#store.getMany(keys);
       raw.forEach((text, i) => {
         if (text !== null) {
           found[keys[i]!] = JSON.parse(text) as T;
           hits++;
         }
       });
-      // Each key is a hit or a miss, as if read one by one.
-      if (hits > 0) this.#count('getMany', 'hit', keys[0], hits);
-      if (raw.length > hits) this.#count('getMany', 'miss', keys[0], raw.length - hits);
+      this.#countMany(keys, hits);
       return found;
     } catch (err) {
       return this.#degrade('getMany', `${keys.length} keys`, err, {} as Record<string, T>, keys[0]);

@@ -70,3 +70,19 @@ function isPlainJson(value: unknown, depth: number): boolean {
 function describe(key: string): string {
   return key === '' ? 'the value' : `property "${key}"`;
 }
+
+/**
+ * JSON.parse, with every object and array of the result frozen: for a value handed to many callers (the client
+ * cache's hits), where one caller changing it would change it for all.
+ */
+export function decodeShared(text: string): unknown {
+  return deepFreeze(JSON.parse(text));
+}
+
+function deepFreeze(value: unknown): unknown {
+  if (typeof value === 'object' && value !== null) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+}

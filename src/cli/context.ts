@@ -13,6 +13,8 @@ export const EXIT = {
   unhealthy: 1,
   /** Bad usage or configuration (an unknown option, a bad REDIS_URL, a refused flush without --yes). */
   usage: 2,
+  /** `keys --no-ttl` found keys without an expiry (so a scheduled check can alert). */
+  found: 3,
 } as const;
 
 /** Where a command writes and what it reads: the process's in `main.ts`, captured ones in tests. */

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { CliError, EXIT, type CliIo } from './context.js';
+import { registerFlush } from './flush.js';
+import { registerKeys } from './keys.js';
 import { registerStatus } from './status.js';
 import { registerMcp } from './mcp.js';
 
@@ -19,6 +21,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
   registerStatus(program, io, done);
+  registerKeys(program, io, done);
+  registerFlush(program, io, done);
   registerMcp(program, io, done);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -3,6 +3,17 @@ import { StoreError } from '../errors.js';
 import { infoNumber, parseInfo } from '../observability/redis-info.js';
 import { EXIT, openStore, type CliIo } from './context.js';
 import { formatBytes, table } from './format.js';
+import { keyCount, namespaceOf, progress, SCAN_COUNT } from './scan.js';
+import type { Store } from '../store/port.js';
+
+/** Keys a status walk looks at before it stops and extrapolates. */
+const SAMPLE_KEYS = 50_000;
+
+export interface NamespaceCount {
+  /** A Remembr namespace, or `(not remembr)` for keys outside `remembr:`. */
+  namespace: string;
+  keys: number;
+}
 
 export interface NodeStatus {
   node: string;
@@ -22,6 +33,34 @@ export interface StatusReport {
   /** Remembr's own bound on its connections to Redis. */
   maxConnections: number;
   nodes: NodeStatus[];
+  /** Keys per namespace, counted by SCAN; estimated from the first SAMPLE_KEYS when the store holds more. */
+  namespaces: NamespaceCount[];
+  /** True when `namespaces` are estimates from a sample. */
+  sampled: boolean;
+  totalKeys?: number;
+}
+
+/** Keys per namespace: exact on a store with up to SAMPLE_KEYS keys, scaled from that many SCANned otherwise. */
+async function countNamespaces(store: Store, io: CliIo): Promise<{ namespaces: NamespaceCount[]; sampled: boolean; totalKeys?: number }> {
+  const totalKeys = await keyCount(store);
+  const counts = new Map<string, number>();
+  let scanned = 0;
+  for await (const batch of store.scan('*', SCAN_COUNT)) {
+    for (const key of batch) {
+      const namespace = namespaceOf(key) ?? '(not remembr)';
+      counts.set(namespace, (counts.get(namespace) ?? 0) + 1);
+    }
+    scanned += batch.length;
+    progress(io.isTTY, io.err, `counting keys: ${scanned}`);
+    if (scanned >= SAMPLE_KEYS) break;
+  }
+  progress(io.isTTY, io.err, '');
+  const sampled = totalKeys !== undefined && scanned < totalKeys;
+  const scale = sampled ? totalKeys / scanned : 1;
+  const namespaces = [...counts]
+    .map(([namespace, keys]) => ({ namespace, keys: Math.round(keys * scale) }))
+    .sort((a, b) => b.keys - a.keys || a.namespace.localeCompare(b.namespace));
+  return { namespaces, sampled, totalKeys };
 }
 
 export async function status(io: CliIo): Promise<{ report: StatusReport; exitCode: number }> {
@@ -49,7 +88,15 @@ export async function status(io: CliIo): Promise<{ report: StatusReport; exitCod
         });
       }
     }
-    const report: StatusReport = { store: where, health, ...(problem ? { problem } : {}), maxConnections: config.redisMaxConnections, nodes };
+    const keys = health === 'healthy' ? await countNamespaces(store, io) : { namespaces: [], sampled: false };
+    const report: StatusReport = {
+      store: where,
+      health,
+      ...(problem ? { problem } : {}),
+      maxConnections: config.redisMaxConnections,
+      nodes,
+      ...keys,
+    };
     return { report, exitCode: health === 'healthy' ? EXIT.ok : EXIT.unhealthy };
   } finally {
     await store.close();
@@ -72,6 +119,16 @@ export function renderStatus(report: StatusReport): string {
           String(n.connectedClients ?? '?'),
           String(n.opsPerSecond ?? '?'),
         ]),
+      ),
+    );
+  }
+  if (report.namespaces.length > 0) {
+    const estimate = report.sampled ? '~' : '';
+    lines.push(
+      '',
+      table(
+        ['namespace', report.sampled ? `keys (estimated from ${SAMPLE_KEYS} of ${report.totalKeys})` : 'keys'],
+        report.namespaces.map((n) => [n.namespace, `${estimate}${n.keys}`]),
       ),
     );
   }

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ID_PATTERN, ID_RULE } from './id-rule.js';
-import { CapacityError, NotInitializedError, OutcomeUnknownError, StoreError, ValidationError } from '../index.js';
+import { CapacityError, IdempotencyKeyReusedError, NotInitializedError, OutcomeUnknownError, StoreError, ValidationError } from '../index.js';
 
 /** Every code an error body can carry (the OpenAPI document's enum and the typed client's union come from here). */
 export const ERROR_CODES = [
@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'CAPACITY_EXCEEDED',
+  'IDEMPOTENCY_KEY_REUSED',
   'HEADERS_TOO_LARGE',
   'REQUEST_TIMEOUT',
   'RATE_LIMIT_EXCEEDED',
@@ -100,6 +101,9 @@ export function mapError(err: unknown, production: boolean, method = 'POST', con
   }
   if (err instanceof ValidationError) {
     return { status: 400, code: 'VALIDATION_ERROR', message: err.message, details: err.field ? [{ field: err.field, message: err.message }] : undefined };
+  }
+  if (err instanceof IdempotencyKeyReusedError) {
+    return { status: 422, code: 'IDEMPOTENCY_KEY_REUSED', message: err.message, details: [{ field: 'Idempotency-Key', message: 'already used for a different request' }] };
   }
   if (err instanceof CapacityError) {
     return { status: 422, code: 'CAPACITY_EXCEEDED', message: err.message, details: err.field ? [{ field: err.field, message: err.message }] : undefined };

@@ -1,5 +1,5 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
-import { COMPONENT_SCHEMAS, ErrorEnvelope, NoQuery } from './schemas.js';
+import { COMPONENT_SCHEMAS, ErrorEnvelope, errorResponse, NoQuery } from './schemas.js';
 
 /**
  * The OpenAPI side of the contract. Routes say what is theirs (operationId, summary, parameters, success bodies,
@@ -42,7 +42,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: 'Not found (NOT_FOUND)',
   413: 'The body is larger than BODY_LIMIT_BYTES (PAYLOAD_TOO_LARGE)',
   415: 'The body is not application/json (UNSUPPORTED_MEDIA_TYPE)',
-  422: 'The request is well formed but cannot be carried out (CAPACITY_EXCEEDED)',
+  422: 'The request is well formed but cannot be carried out (CAPACITY_EXCEEDED), or its Idempotency-Key was already used for a different request (IDEMPOTENCY_KEY_REUSED)',
   429:
     'Over the caller’s rate limit, or too many failed authentications from this address; retry after Retry-After seconds (RATE_LIMIT_EXCEEDED)',
   500: 'An unexpected error; it is logged with the request id (INTERNAL_ERROR)',
@@ -118,10 +118,13 @@ export function documentRoute(route: RouteOptions): void {
   const schema = (route.schema ?? {}) as Record<string, unknown> & { hide?: boolean; security?: unknown[]; response?: Record<string, ResponseEntry> };
   if (schema.hide) return;
   const authenticated = !(Array.isArray(schema.security) && schema.security.length === 0);
+  // A route that takes an Idempotency-Key can answer 422 for a key reused with another request.
+  const idempotent = (schema.headers as { properties?: Record<string, unknown> } | undefined)?.properties?.['idempotency-key'] !== undefined;
+  const response = idempotent && !schema.response?.['422'] ? { ...schema.response, 422: errorResponse(ERROR_DESCRIPTIONS[422]!) } : (schema.response ?? {});
   route.schema = {
     ...(schema as RouteOptions['schema']),
     querystring: schema.querystring ?? NoQuery,
-    response: completeResponses(schema.response ?? {}, authenticated, ![route.method].flat().every((method) => method === 'GET' || method === 'HEAD')),
+    response: completeResponses(response, authenticated, ![route.method].flat().every((method) => method === 'GET' || method === 'HEAD')),
   };
 }
 

@@ -5,6 +5,7 @@ import { assertId, LONG_TERM_TTL, SHORT_TERM_TTL } from '../keys.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
 import { sessionKeys } from '../sessions/session-keys.js';
+import { IDEMPOTENCY_TTL, onceFor, runOnce, type IdempotencyOptions } from '../idempotency/once.js';
 import type { Reply, Store } from '../store/port.js';
 import {
   appendMessageScript,
@@ -71,6 +72,8 @@ export interface ShortTermMemoryOptions {
   checkpointTtlSeconds?: number;
   /** Checkpoints kept per session; saving one more drops the oldest. @default 20 */
   maxCheckpoints?: number;
+  /** How long an idempotency record is kept. @default IDEMPOTENCY_TTL */
+  idempotencyTtlSeconds?: number;
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -94,6 +97,7 @@ export class ShortTermMemory {
   readonly #ttlMs: number;
   readonly #checkpointTtlMs: number;
   readonly #maxCheckpoints: number;
+  readonly #idempotencyTtlSeconds: number;
 
   constructor(store: Store, options: ShortTermMemoryOptions = {}) {
     this.#store = store;
@@ -108,6 +112,7 @@ export class ShortTermMemory {
     this.#ttlMs = assertTtl(options.ttlSeconds ?? SHORT_TERM_TTL, 'ttlSeconds') * 1000;
     this.#checkpointTtlMs = assertTtl(options.checkpointTtlSeconds ?? LONG_TERM_TTL, 'checkpointTtlSeconds') * 1000;
     this.#maxCheckpoints = positive(options.maxCheckpoints ?? 20, 'maxCheckpoints');
+    this.#idempotencyTtlSeconds = assertTtl(options.idempotencyTtlSeconds ?? IDEMPOTENCY_TTL, 'idempotencyTtlSeconds');
   }
 
   get maxTokens(): number {
@@ -117,9 +122,15 @@ export class ShortTermMemory {
   /**
    * Appends a message. Rejects with ValidationError for an unknown role or content that is not a string or too
    * large, and with CapacityError, changing nothing, when the message cannot fit the budget even after every
-   * non-system message is evicted. Null when the session is not there.
+   * non-system message is evicted. Null when the session is not there. With an idempotency key, a retry answers
+   * with the first attempt's outcome (the same message id) and the message is in the window once.
    */
-  async append(userId: string, sessionId: string, input: { role: MessageRole; content: string }): Promise<AppendResult | null> {
+  async append(
+    userId: string,
+    sessionId: string,
+    input: { role: MessageRole; content: string },
+    options?: IdempotencyOptions,
+  ): Promise<AppendResult | null> {
     const role = input?.role;
     if (!MESSAGE_ROLES.includes(role)) {
       throw new ValidationError(`role must be one of ${MESSAGE_ROLES.join(', ')}`, 'role');
@@ -139,13 +150,17 @@ export class ShortTermMemory {
       this.#countAppend('too_large');
       throw new CapacityError(`content is ${tokens} tokens, more than the whole window budget of ${this.#maxTokens}`, 'content');
     }
-    const id = randomUUID();
-    const createdAt = new Date().toISOString();
-    const reply = (await this.#store.run(
+    const once = onceFor(options, userId, 'memory.append', { sessionId, role, content }, this.#idempotencyTtlSeconds);
+    const ran = await runOnce(
+      this.#store,
       appendMessageScript,
       [keys.session, keys.systemMessages, keys.conversation, keys.windowState],
-      [id, role, content, tokens, createdAt, this.#maxTokens, this.#ttlMs],
-    )) as [status: number, ...rest: Reply[]];
+      [randomUUID(), role, content, tokens, new Date().toISOString(), this.#maxTokens, this.#ttlMs],
+      once,
+    );
+    // The id and time the message was stored with: the first attempt's on a replay.
+    const [id, , , , createdAt] = ran.args as [string, string, string, string, string];
+    const reply = ran.reply as [status: number, ...rest: Reply[]];
     if (reply[0] === 0) return null;
     if (reply[0] === -1) {
       this.#countAppend('no_room');
@@ -155,9 +170,11 @@ export class ShortTermMemory {
       );
     }
     const [, , used, evicted] = reply as [number, number, number, string[]];
-    this.#countAppend('ok');
-    this.#metrics.increment('remembr_memory_tokens_appended_total', {}, tokens, 'Tokens of the messages appended to short-term windows');
-    if (evicted.length > 0) {
+    if (!ran.replayed) {
+      this.#countAppend('ok');
+      this.#metrics.increment('remembr_memory_tokens_appended_total', {}, tokens, 'Tokens of the messages appended to short-term windows');
+    }
+    if (evicted.length > 0 && !ran.replayed) {
       this.#metrics.increment('remembr_memory_evicted_messages_total', {}, evicted.length, 'Messages evicted from short-term windows to stay within budget');
       this.#logger.debug({ sessionId, evicted: evicted.length }, 'Short-term window evicted messages');
     }
@@ -181,17 +198,19 @@ export class ShortTermMemory {
     return { messages: mergeBySequence(system, conversation), tokenUsage: this.#usage(used) };
   }
 
-  /** Saves the window as it is now; null when the session is not there. */
-  async checkpoint(userId: string, sessionId: string): Promise<Checkpoint | null> {
+  /** Saves the window as it is now; null when the session is not there. With an idempotency key, saved once. */
+  async checkpoint(userId: string, sessionId: string, options?: IdempotencyOptions): Promise<Checkpoint | null> {
     const keys = sessionKeys(userId, sessionId);
-    const checkpointId = randomUUID();
-    const createdAt = new Date().toISOString();
-    const count = await this.#store.run(
+    const once = onceFor(options, userId, 'memory.checkpoint', { sessionId }, this.#idempotencyTtlSeconds);
+    const { args, reply: count } = await runOnce(
+      this.#store,
       createCheckpointScript,
       [keys.session, keys.systemMessages, keys.conversation, keys.windowState, keys.checkpoints, keys.snapshots],
-      [checkpointId, createdAt, this.#checkpointTtlMs, this.#maxCheckpoints, this.#ttlMs],
+      [randomUUID(), new Date().toISOString(), this.#checkpointTtlMs, this.#maxCheckpoints, this.#ttlMs],
+      once,
     );
     if (count === null) return null;
+    const [checkpointId, createdAt] = args as [string, string];
     return { checkpointId, createdAt, messageCount: Number(count) };
   }
 
@@ -208,15 +227,26 @@ export class ShortTermMemory {
 
   /**
    * Replaces the window with a checkpoint in one step. Null when the session or the checkpoint is not there
-   * (an expired checkpoint is not there).
+   * (an expired checkpoint is not there). With an idempotency key, a retry does not restore again over messages
+   * appended since the first attempt.
    */
-  async restore(userId: string, sessionId: string, checkpointId: string): Promise<{ restoredMessageCount: number } | null> {
+  async restore(
+    userId: string,
+    sessionId: string,
+    checkpointId: string,
+    options?: IdempotencyOptions,
+  ): Promise<{ restoredMessageCount: number } | null> {
     const keys = sessionKeys(userId, sessionId);
-    const reply = (await this.#store.run(
-      restoreCheckpointScript,
-      [keys.session, keys.systemMessages, keys.conversation, keys.windowState, keys.checkpoints, keys.snapshots],
-      [assertId(checkpointId, 'checkpoint_id'), this.#ttlMs],
-    )) as [number, number?];
+    const once = onceFor(options, userId, 'memory.restore', { sessionId, checkpointId }, this.#idempotencyTtlSeconds);
+    const reply = (
+      await runOnce(
+        this.#store,
+        restoreCheckpointScript,
+        [keys.session, keys.systemMessages, keys.conversation, keys.windowState, keys.checkpoints, keys.snapshots],
+        [assertId(checkpointId, 'checkpoint_id'), this.#ttlMs],
+        once,
+      )
+    ).reply as [number, number?];
     if (reply[0] !== 1) return null;
     this.#logger.debug({ sessionId, checkpointId }, 'Short-term window restored from a checkpoint');
     return { restoredMessageCount: Number(reply[1]) };

@@ -37,6 +37,8 @@ export class MeasuredStore implements Store {
   readonly #failures: CounterFamily;
   readonly serverInfo?: (section?: string) => Promise<ServerInfo[]>;
   readonly openConnections?: () => number;
+  readonly getDecoded?: <T>(key: string, decode: (text: string) => T) => Promise<T | undefined>;
+  readonly getManyDecoded?: <T>(keys: string[], decode: (text: string) => T) => Promise<Array<T | undefined>>;
 
   constructor(inner: Store, metrics: Metrics) {
     this.#inner = inner;
@@ -44,6 +46,9 @@ export class MeasuredStore implements Store {
     // Only what the wrapped store has: the memory store has no INFO, and callers look for that.
     if (inner.serverInfo) this.serverInfo = (section) => inner.serverInfo!(section);
     if (inner.openConnections) this.openConnections = () => inner.openConnections!();
+    // The client cache's reads (RedisStore with clientCache), timed as the get and getMany they stand for.
+    if (inner.getDecoded) this.getDecoded = (key, decode) => this.#measure('get', () => inner.getDecoded!(key, decode));
+    if (inner.getManyDecoded) this.getManyDecoded = (keys, decode) => this.#measure('getMany', () => inner.getManyDecoded!(keys, decode));
     this.#latencyFamily = metrics.histogramFamily(
       'remembr_store_command_duration_seconds',
       'Store command latency by operation (a script is named script:<name>), failures included',

@@ -45,13 +45,6 @@ export const createSessionScript = defineScript('create-session', new URL('./cre
   return 1;
 });
 
-export const getSessionScript = defineScript('get-session', new URL('./get-session.lua', import.meta.url), (db, keys) => {
-  const sessionKey = keys[0]!;
-  const session = db.getString(sessionKey);
-  if (session === null) return null;
-  return [session, db.pttl(sessionKey)];
-}, [], { allowOom: true });
-
 export const refreshSessionScript = defineScript('refresh-session', new URL('./refresh-session.lua', import.meta.url), (db, keys, args) => {
   const [sessionKey, indexKey, ...windowKeys] = keys as [string, string, string, string, string];
   const [id, ttlText, keepText, windowTtlText] = args as [string, string, string, string];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allBackends, openRedisStore, useStore, untilNoticedDown } from '../../test/support/stores.js';
+import { cachedBackends, openRedisStore, useStore, untilNoticedDown } from '../../test/support/stores.js';
 import { startRedisServer } from '../../test/support/redis-server.js';
 import { StoreUnavailableError, ValidationError } from '../errors.js';
 import { LONG_TERM_TTL, SESSION_TTL } from '../keys.js';
@@ -35,7 +35,7 @@ describe('session keys', () => {
   });
 });
 
-describe.each(allBackends)('SessionStore on %s', (backend) => {
+describe.each(cachedBackends)('SessionStore on %s', (backend) => {
   const ctx = useStore(backend);
   const sessions = (options: ConstructorParameters<typeof SessionStore>[1] = {}) => new SessionStore(ctx.store, options);
 

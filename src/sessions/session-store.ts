@@ -5,12 +5,13 @@ import { ValidationError } from '../errors.js';
 import { assertId, LONG_TERM_TTL, SESSION_TTL, SHORT_TERM_TTL } from '../keys.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
+import { IDEMPOTENCY_TTL, onceFor, runOnce, type IdempotencyOptions } from '../idempotency/once.js';
 import type { Reply, Store } from '../store/port.js';
+import { getWithTtlScript, readPairs } from '../store/read-scripts.js';
 import { ownedKeys, sessionIndexKey, sessionKeys } from './session-keys.js';
 import {
   createSessionScript,
   deleteSessionsScript,
-  getSessionScript,
   refreshSessionScript,
   sessionIndexScript,
 } from './session-scripts.js';
@@ -44,6 +45,8 @@ export interface SessionStoreOptions {
   maxMetadataBytes?: number;
   /** Sessions removed per script call in `deleteAll`, so one user's many sessions never block Redis for long. @default 100 */
   deleteBatchSize?: number;
+  /** How long an idempotency record is kept. @default IDEMPOTENCY_TTL */
+  idempotencyTtlSeconds?: number;
 }
 
 /** What is stored under the session key; the TTL is the key's own. */
@@ -76,6 +79,7 @@ export class SessionStore {
   readonly #retainMs: number;
   readonly #maxMetadataBytes: number;
   readonly #deleteBatchSize: number;
+  readonly #idempotencyTtlSeconds: number;
 
   constructor(store: Store, options: SessionStoreOptions = {}) {
     this.#store = store;
@@ -86,6 +90,7 @@ export class SessionStore {
     this.#retainMs = assertTtl(options.retainExpiredSeconds ?? LONG_TERM_TTL, 'retainExpiredSeconds') * 1000;
     this.#maxMetadataBytes = options.maxMetadataBytes ?? 16 * 1024;
     this.#deleteBatchSize = options.deleteBatchSize ?? 100;
+    this.#idempotencyTtlSeconds = assertTtl(options.idempotencyTtlSeconds ?? IDEMPOTENCY_TTL, 'idempotencyTtlSeconds');
   }
 
   /** Seconds a new or refreshed session lives. */
@@ -93,7 +98,8 @@ export class SessionStore {
     return this.#ttlMs / 1000;
   }
 
-  async create(userId: string, input: { agentId: string; metadata?: SessionMetadata }): Promise<Session> {
+  /** With an idempotency key, a retry answers with the session the first attempt created instead of a second one. */
+  async create(userId: string, input: { agentId: string; metadata?: SessionMetadata }, options?: IdempotencyOptions): Promise<Session> {
     const agentId = assertId(input?.agentId, 'agent_id');
     const metadata = input.metadata ?? {};
     if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
@@ -117,23 +123,30 @@ export class SessionStore {
       throw new ValidationError(`metadata is ${metadataBytes} bytes as JSON; at most ${this.#maxMetadataBytes} are accepted`, 'metadata');
     }
     const keys = sessionKeys(userId, session.sessionId);
-    const created = await this.#store.run(createSessionScript, [keys.session, sessionIndexKey(userId)], [
+    const once = onceFor(options, userId, 'session.create', { agentId, metadata }, this.#idempotencyTtlSeconds);
+    const { args, reply, replayed } = await runOnce(this.#store, createSessionScript, [keys.session, sessionIndexKey(userId)], [
       session.sessionId,
       text,
       this.#ttlMs,
       this.#retainMs,
-    ]);
+    ], once);
     // A random UUID that is already taken means something other than chance is at work.
-    if (created !== 1) throw new Error('A new session id collided with an existing session');
-    this.#count('create');
-    this.#logger.debug({ userId, sessionId: session.sessionId }, 'Session created');
-    return { ...session, expiresIn: this.ttlSeconds };
+    if (reply !== 1) throw new Error('A new session id collided with an existing session');
+    // A replay answers with the session the first attempt stored (its id and time), not the one made just now.
+    const stored = replayed ? (JSON.parse(args[1]!) as StoredSession) : session;
+    if (!replayed) {
+      this.#count('create');
+      this.#logger.debug({ userId, sessionId: session.sessionId }, 'Session created');
+    }
+    return { ...stored, expiresIn: this.ttlSeconds };
   }
 
   /** The session with its remaining lifetime, or null when it is missing, expired, or another user's. */
   async get(userId: string, sessionId: string): Promise<Session | null> {
     const keys = sessionKeys(userId, sessionId);
-    return toSession(await this.#store.run(getSessionScript, [keys.session], []));
+    // The store's own read of a value with its TTL, which its client cache (when on) can answer.
+    const [[text, ttlMs]] = readPairs(await this.#store.run(getWithTtlScript, [keys.session], [])) as [[string | null, number]];
+    return text === null ? null : fromStored(text, ttlMs);
   }
 
   /** Extends the session (and its window) to the full TTL; null when it is missing or expired. */
@@ -149,12 +162,16 @@ export class SessionStore {
     return session;
   }
 
-  /** Deletes the session with its window and checkpoints, in one step. False when it was not there. */
-  async delete(userId: string, sessionId: string): Promise<boolean> {
+  /**
+   * Deletes the session with its window and checkpoints, in one step. False when it was not there. With an
+   * idempotency key, a retry after an unknown outcome answers true when the first attempt deleted it.
+   */
+  async delete(userId: string, sessionId: string, options?: IdempotencyOptions): Promise<boolean> {
     const keys = sessionKeys(userId, sessionId);
-    const deleted = await this.#store.run(deleteSessionsScript, [sessionIndexKey(userId), ...ownedKeys(keys)], [sessionId]);
-    if (deleted === 1) this.#count('delete');
-    return deleted === 1;
+    const once = onceFor(options, userId, 'session.delete', { sessionId }, this.#idempotencyTtlSeconds);
+    const { reply, replayed } = await runOnce(this.#store, deleteSessionsScript, [sessionIndexKey(userId), ...ownedKeys(keys)], [sessionId], once);
+    if (reply === 1 && !replayed) this.#count('delete');
+    return reply === 1;
   }
 
   /** The user's live sessions, soonest to expire first. */

@@ -1,5 +1,7 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { ConfigError } from '../errors.js';
 import { MemoryStore } from './memory-store.js';
 import type { Store } from './port.js';
 import { RedisClusterStore } from './redis-cluster-store.js';
@@ -10,6 +12,7 @@ type StoreConfig = Pick<
   | 'redisUrl'
   | 'redisCluster'
   | 'redisConnections'
+  | 'clientCache'
   | 'redisCommandTimeoutMs'
   | 'redisConnectTimeoutMs'
   | 'redisTlsCaFile'
@@ -21,7 +24,7 @@ type StoreConfig = Pick<
  * `redisCluster` is true), the embedded memory store otherwise. Waits at most the connect timeout for Redis; an
  * unreachable Redis still yields a (degraded) store.
  */
-export async function createStore(config: StoreConfig, logger: Logger): Promise<Store> {
+export async function createStore(config: StoreConfig, logger: Logger, metrics?: Metrics): Promise<Store> {
   if (!config.redisUrl) return new MemoryStore();
   // Everything but the connection count is the same for one server and a cluster (one connection per master).
   const common = {
@@ -32,7 +35,10 @@ export async function createStore(config: StoreConfig, logger: Logger): Promise<
     tlsInsecure: config.redisTlsInsecure,
     logger,
   };
-  const store = config.redisCluster ? new RedisClusterStore(common) : new RedisStore({ ...common, connections: config.redisConnections });
+  if (config.redisCluster && config.clientCache) throw new ConfigError('The client cache needs one Redis server: it is not available on a cluster');
+  const store = config.redisCluster
+    ? new RedisClusterStore(common)
+    : new RedisStore({ ...common, connections: config.redisConnections, ...(config.clientCache ? { clientCache: config.clientCache, metrics } : {}) });
   await store.connect(config.redisConnectTimeoutMs);
   return store;
 }

@@ -31,6 +31,13 @@ export interface Store {
   getMany(keys: string[]): Promise<Array<string | null>>;
   /** Walks the keys matching a glob pattern, a batch at a time (SCAN on Redis: never KEYS). */
   scan(pattern: string, batchSize: number): AsyncIterable<string[]>;
+  /**
+   * With a client cache only (RedisStore with `clientCache`): `get` and `getMany` with each value decoded by
+   * `decode`, undefined for a missing key. A cache hit hands back what `decode` returned at the entry's first
+   * read, the same value to every caller, so `decode` must return something nobody can change.
+   */
+  getDecoded?<T>(key: string, decode: (text: string) => T): Promise<T | undefined>;
+  getManyDecoded?<T>(keys: string[], decode: (text: string) => T): Promise<Array<T | undefined>>;
   /** Runs an atomic script: its Lua on Redis, its JavaScript twin on the memory store. */
   run(script: Script, keys: string[], args: Array<string | number>): Promise<Reply>;
   /** Resolves when the store answers; rejects with a StoreError when it does not. */

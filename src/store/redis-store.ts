@@ -1,7 +1,11 @@
+import { performance } from 'node:perf_hooks';
 import { createClient, type RedisClientType } from 'redis';
 import type { Logger } from 'pino';
 import { describeRedisUrl } from '../config.js';
+import type { Metrics } from '../observability/metrics.js';
+import { ClientCache, type CachedRead, type ClientCacheOptions } from './client-cache.js';
 import type { Reply, Script, ServerInfo, Store } from './port.js';
+import { getWithTtlScript, readPairs } from './read-scripts.js';
 import { closeWithin, FailFast, runScript, safeMessage, socketOptions, within } from './redis-common.js';
 
 export interface RedisStoreOptions {
@@ -16,6 +20,13 @@ export interface RedisStoreOptions {
   /** Accept a server certificate nobody vouches for. */
   tlsInsecure?: boolean;
   logger: Logger;
+  /**
+   * Server-assisted client-side caching (RESP3 tracking) of get, getMany and getWithTtl reads, within these bounds
+   * (see ClientCache). Unset: every read goes to Redis.
+   */
+  clientCache?: Partial<ClientCacheOptions>;
+  /** Where the client cache counts its hits, misses, invalidations, evictions and drops. */
+  metrics?: Metrics;
 }
 
 export type RedisConnection = RedisClientType;
@@ -42,11 +53,18 @@ export class RedisStore implements Store {
   /** The deadline of every call, and one log line per outage and one per recovery. */
   readonly #failFast: FailFast;
   #connecting: Promise<unknown> | undefined;
+  /** Present when the client cache is on: every connection then speaks RESP3 with tracking. */
+  readonly clientCache: ClientCache | undefined;
 
   constructor(options: RedisStoreOptions) {
     this.#logger = options.logger;
     this.#where = describeRedisUrl(options.url);
     this.#failFast = new FailFast(options.logger, options.commandTimeoutMs);
+    const cache = options.clientCache ? new ClientCache(options.clientCache, options.metrics) : undefined;
+    this.clientCache = cache;
+    this.getDecoded = cache && ((key, decode) => this.#getDecoded(cache, key, decode));
+    this.getManyDecoded = cache && ((keys, decode) =>
+      this.#readMany(cache, keys).then((reads) => reads.map((read, i) => this.#decoded(cache, keys[i]!, read, decode))));
     const connect = () =>
       createClient({
         url: options.url,
@@ -55,11 +73,17 @@ export class RedisStore implements Store {
         commandOptions: { timeout: 0 },
         // A fresh object per connection: node-redis writes the URL's host and port into it.
         socket: socketOptions(options.url, options),
+        // One provider for every connection: each turns tracking on at connect and passes its invalidations to it,
+        // and the loss of any one drops the whole cache.
+        ...(cache ? { RESP: 3 as const, clientSideCache: cache.provider } : {}),
       }) as unknown as RedisConnection;
     this.#connections = Array.from({ length: Math.max(1, options.connections) }, connect);
     for (const connection of this.#connections) {
       // node-redis reports every failed reconnect here; FailFast logs once per outage.
-      connection.on('error', (err: Error) => this.#failFast.markDown(this.#where, err));
+      connection.on('error', (err: Error) => {
+        this.#failFast.markDown(this.#where, err);
+        cache?.drop();
+      });
       connection.on('ready', () => this.#failFast.markUp(this.#where));
     }
   }
@@ -107,18 +131,29 @@ export class RedisStore implements Store {
   // get and set are the hot path: they send their arguments as they are (sendCommand), without node-redis's
   // per-command parser and reply transform, which these two replies (a string or null, and OK) do not need.
   get(key: string): Promise<string | null> {
-    return this.#call((redis) => redis.sendCommand(['GET', key]) as Promise<string | null>);
+    const cache = this.clientCache;
+    if (cache === undefined) return this.#call((redis) => redis.sendCommand(['GET', key]) as Promise<string | null>);
+    const hit = cache.lookup(key);
+    if (hit !== undefined) return Promise.resolve(hit.text);
+    return this.#fill(cache, [key]).then((reads) => reads[0]!.text);
   }
+
+  /**
+   * `get` with the value decoded by `decode` (undefined when missing), present only with the client cache: a hit
+   * hands back what `decode` made at the entry's first read, the same value to every caller, so `decode` must
+   * return something nobody can change (CacheService freezes it).
+   */
+  readonly getDecoded: (<T>(key: string, decode: (text: string) => T) => Promise<T | undefined>) | undefined;
 
   set(key: string, value: string, ttlSeconds?: number): Promise<void> {
     const command = ttlSeconds === undefined ? ['SET', key, value] : ['SET', key, value, 'EX', String(ttlSeconds)];
     // Resolves with Redis's OK, which no caller reads: no extra promise just to turn it into undefined.
-    return this.#call((redis) => redis.sendCommand(command)) as Promise<unknown> as Promise<void>;
+    return this.#write([key], (redis) => redis.sendCommand(command)) as Promise<unknown> as Promise<void>;
   }
 
   delete(keys: string[]): Promise<number> {
     if (keys.length === 0) return Promise.resolve(0);
-    return this.#call((redis) => redis.unlink(keys));
+    return this.#write(keys, (redis) => redis.unlink(keys));
   }
 
   async exists(key: string): Promise<boolean> {
@@ -126,7 +161,7 @@ export class RedisStore implements Store {
   }
 
   async expire(key: string, ttlSeconds: number): Promise<boolean> {
-    return (await this.#call((redis) => redis.expire(key, ttlSeconds))) === 1;
+    return (await this.#write([key], (redis) => redis.expire(key, ttlSeconds))) === 1;
   }
 
   ttl(key: string): Promise<number> {
@@ -134,21 +169,22 @@ export class RedisStore implements Store {
   }
 
   incrBy(key: string, amount: number): Promise<number> {
-    return this.#call((redis) => redis.incrBy(key, amount));
+    return this.#write([key], (redis) => redis.incrBy(key, amount));
   }
 
   getDel(key: string): Promise<string | null> {
-    return this.#call((redis) => redis.getDel(key));
+    return this.#write([key], (redis) => redis.getDel(key));
   }
 
   async setMany(entries: ReadonlyArray<readonly [string, string]>, ttlSeconds?: number): Promise<void> {
     if (entries.length === 0) return;
+    const keys = entries.map(([key]) => key);
     if (ttlSeconds === undefined) {
-      await this.#call((redis) => redis.mSet(entries.map(([key, value]) => [key, value] as [string, string])));
+      await this.#write(keys, (redis) => redis.mSet(entries.map(([key, value]) => [key, value] as [string, string])));
       return;
     }
     // MULTI/EXEC: every value and its TTL land together, so no key is ever left without its expiry.
-    await this.#call((redis) => {
+    await this.#write(keys, (redis) => {
       const multi = redis.multi();
       for (const [key, value] of entries) multi.addCommand(['SET', key, value, 'EX', String(ttlSeconds)]);
       return multi.exec();
@@ -157,8 +193,13 @@ export class RedisStore implements Store {
 
   getMany(keys: string[]): Promise<Array<string | null>> {
     if (keys.length === 0) return Promise.resolve([]);
-    return this.#call((redis) => redis.mGet(keys));
+    const cache = this.clientCache;
+    if (cache === undefined) return this.#call((redis) => redis.mGet(keys));
+    return this.#readMany(cache, keys).then((reads) => reads.map((read) => read.text));
   }
+
+  /** `getMany` with each value decoded by `decode`, as `getDecoded`; present only with the client cache. */
+  readonly getManyDecoded: (<T>(keys: string[], decode: (text: string) => T) => Promise<Array<T | undefined>>) | undefined;
 
   async *scan(pattern: string, batchSize: number): AsyncIterable<string[]> {
     let cursor = '0';
@@ -170,7 +211,18 @@ export class RedisStore implements Store {
   }
 
   run(script: Script, keys: string[], args: Array<string | number>): Promise<Reply> {
-    return this.#call((redis) => runScript((command) => redis.sendCommand(command), script, keys, args));
+    const cache = this.clientCache;
+    if (cache !== undefined && script === getWithTtlScript) {
+      // The one read-only script: served from the cache, each TTL counted down from when it was read.
+      return this.#readMany(cache, keys).then((reads) => {
+        const now = performance.now();
+        return reads.flatMap((read): Reply[] =>
+          read.text === null ? ['', -2] : [read.text, read.expiresAt === Number.POSITIVE_INFINITY ? -1 : Math.max(1, Math.round(read.expiresAt - now))],
+        );
+      });
+    }
+    // Any other script may write any of its keys.
+    return this.#write(keys, (redis) => runScript((command) => redis.sendCommand(command), script, keys, args));
   }
 
   async ping(): Promise<void> {
@@ -198,6 +250,81 @@ export class RedisStore implements Store {
 
   /** Runs one store operation on the next connection, under the deadline and outage rules of FailFast. */
   #call<T>(command: (redis: RedisConnection) => Promise<T>): Promise<T> {
-    return this.#failFast.call(this.#where, () => command(this.#pick()));
+    const cache = this.clientCache;
+    const call = this.#failFast.call(this.#where, () => command(this.#pick()));
+    if (cache === undefined) return call;
+    // A call that failed or ran out of time may share its connection with an invalidation that never came.
+    return call.then(undefined, (err: unknown) => {
+      cache.drop();
+      throw err;
+    });
+  }
+
+  /**
+   * A call that may change `keys`. With the client cache, they are forgotten when it is sent and again when it is
+   * answered: a read sent on another connection meanwhile may have been served before the write, and its reply
+   * must not outlive the write's answer here (Redis's invalidation for it travels on that other connection).
+   */
+  #write<T>(keys: readonly string[], command: (redis: RedisConnection) => Promise<T>): Promise<T> {
+    const cache = this.clientCache;
+    if (cache === undefined) return this.#call(command);
+    cache.forget(keys);
+    return this.#call(command).then((result) => {
+      cache.forget(keys);
+      return result;
+    });
+  }
+
+  /** Reads `keys` with their TTLs from Redis and keeps each reply unless an invalidation overtook it. */
+  #fill(cache: ClientCache, keys: string[]): Promise<CachedRead[]> {
+    const sentAt = performance.now();
+    const fills = keys.map((key) => cache.begin(key, sentAt));
+    return this.#call((redis) => runScript((command) => redis.sendCommand(command), getWithTtlScript, keys, [])).then(
+      (reply) =>
+        readPairs(reply).map(([text, pttl], i) => {
+          const expiresAt = pttl >= 0 ? sentAt + pttl : Number.POSITIVE_INFINITY;
+          return cache.complete(fills[i]!, text, pttl) ?? { text, expiresAt };
+        }),
+      (err: unknown) => {
+        for (const fill of fills) cache.fail(fill);
+        throw err;
+      },
+    );
+  }
+
+  /** Each key from the cache when it holds it, the rest in one read from Redis. */
+  #readMany(cache: ClientCache, keys: string[]): Promise<CachedRead[]> {
+    const now = performance.now();
+    const reads: Array<CachedRead | undefined> = keys.map((key) => cache.lookup(key, now));
+    const missing = keys.filter((_, i) => reads[i] === undefined);
+    if (missing.length === 0) return Promise.resolve(reads as CachedRead[]);
+    // A key asked for twice is read once.
+    const unique = [...new Set(missing)];
+    return this.#fill(cache, unique).then((filled) => {
+      const byKey = new Map(unique.map((key, i) => [key, filled[i]!]));
+      return keys.map((key, i) => reads[i] ?? byKey.get(key)!);
+    });
+  }
+
+  #getDecoded<T>(cache: ClientCache, key: string, decode: (text: string) => T): Promise<T | undefined> {
+    const hit = cache.lookup(key);
+    if (hit !== undefined) {
+      if (hit.decoded !== undefined || hit.text === null) return Promise.resolve(hit.decoded as T | undefined);
+      try {
+        return Promise.resolve(this.#decoded(cache, key, hit, decode));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    return this.#fill(cache, [key]).then((reads) => this.#decoded(cache, key, reads[0]!, decode));
+  }
+
+  /** The read's value decoded (undefined when missing), and kept beside its entry so later hits skip the decoding. */
+  #decoded<T>(cache: ClientCache, key: string, read: CachedRead & { decoded?: unknown }, decode: (text: string) => T): T | undefined {
+    if (read.text === null) return undefined;
+    if (read.decoded !== undefined) return read.decoded as T;
+    const value = decode(read.text);
+    cache.remember(key, read, value);
+    return value;
   }
 }

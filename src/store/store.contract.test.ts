@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allBackends, sendToEveryServer, uniqueNamespace, useStore } from '../../test/support/stores.js';
+import { cachedBackends, sendToEveryServer, uniqueNamespace, useStore } from '../../test/support/stores.js';
 import { hashTag, makeKey } from '../keys.js';
 import type { MemoryDb } from './memory-db.js';
 import type { Script } from './port.js';
@@ -32,7 +32,7 @@ const copyScript: Script = {
 };
 Object.assign(copyScript, { sha: (await import('node:crypto')).createHash('sha1').update(copyScript.lua).digest('hex') });
 
-describe.each(allBackends)('Store contract on %s', (backend) => {
+describe.each(cachedBackends)('Store contract on %s', (backend) => {
   const ctx = useStore(backend);
   const key = (...parts: string[]) => makeKey(uniqueNamespace(), ...parts);
 

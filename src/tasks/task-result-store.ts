@@ -2,11 +2,28 @@ import { assertTtl } from '../cache/cache-service.js';
 import { encodeJson } from '../cache/json.js';
 import { ValidationError } from '../errors.js';
 import { assertId, hashTag, LONG_TERM_TTL, makeKey, SHORT_TERM_TTL } from '../keys.js';
+import { IDEMPOTENCY_TTL, onceFor, runOnce, type IdempotencyOptions } from '../idempotency/once.js';
 import type { Store } from '../store/port.js';
+import { defineScript } from '../store/script.js';
+
+/** KEYS: result. ARGV: JSON, seconds. The scripted SET, for a put with an idempotency key. */
+const putScript = defineScript('put-task-result', new URL('./put-result.lua', import.meta.url), (db, [key], [text, seconds]) => {
+  db.setString(key!, text!, Number(seconds) * 1000);
+  return 1;
+});
+
+/** KEYS: result. The scripted GETDEL, for a claim with an idempotency key. */
+const takeScript = defineScript('take-task-result', new URL('./take-result.lua', import.meta.url), (db, [key]) => {
+  const value = db.getString(key!);
+  if (value !== null) db.del(key!);
+  return value;
+});
 
 export interface TaskResultStoreOptions {
   /** The longest a result may be kept. @default LONG_TERM_TTL (a day) */
   maxTtlSeconds?: number;
+  /** How long an idempotency record is kept. @default IDEMPOTENCY_TTL */
+  idempotencyTtlSeconds?: number;
 }
 
 /**
@@ -26,14 +43,26 @@ export interface FoundTaskResult<T = unknown> {
 export class TaskResultStore {
   readonly maxTtlSeconds: number;
   readonly #store: Store;
+  readonly #idempotencyTtlSeconds: number;
 
   constructor(store: Store, options: TaskResultStoreOptions = {}) {
     this.#store = store;
     this.maxTtlSeconds = assertTtl(options.maxTtlSeconds ?? LONG_TERM_TTL, 'maxTtlSeconds');
+    this.#idempotencyTtlSeconds = assertTtl(options.idempotencyTtlSeconds ?? IDEMPOTENCY_TTL, 'idempotencyTtlSeconds');
   }
 
-  /** Stores (or replaces) a task's result, kept `ttlSeconds`. Returns that TTL. */
-  async put(userId: string, taskId: string, result: unknown, ttlSeconds: number = SHORT_TERM_TTL): Promise<{ ttlSeconds: number }> {
+  /**
+   * Stores (or replaces) a task's result, kept `ttlSeconds`. Returns that TTL. With an idempotency key a retry
+   * after an unknown outcome answers the same without writing again (so it cannot put back a result that was
+   * claimed in between).
+   */
+  async put(
+    userId: string,
+    taskId: string,
+    result: unknown,
+    ttlSeconds: number = SHORT_TERM_TTL,
+    options?: IdempotencyOptions,
+  ): Promise<{ ttlSeconds: number }> {
     const key = this.#key(userId, taskId);
     assertTtl(ttlSeconds);
     if (ttlSeconds > this.maxTtlSeconds) {
@@ -47,7 +76,9 @@ export class TaskResultStore {
       const message = (err as Error).message;
       throw new ValidationError(message.startsWith('the value ') ? `result ${message.slice('the value '.length)}` : `result: ${message}`, 'result');
     }
-    await this.#store.set(key, text, ttlSeconds);
+    const once = onceFor(options, userId, 'task.put', { taskId, result: text, ttlSeconds }, this.#idempotencyTtlSeconds);
+    if (once === undefined) await this.#store.set(key, text, ttlSeconds);
+    else await runOnce(this.#store, putScript, [key], [text, ttlSeconds], once);
     return { ttlSeconds };
   }
 
@@ -59,9 +90,17 @@ export class TaskResultStore {
   /**
    * The result, removed in the same step (GETDEL): of any number of concurrent takers exactly one receives it,
    * where the guide's get-then-delete handed it to all of them.
+   *
+   * A claim whose answer is lost (OutcomeUnknownError: Redis may have removed the result and nobody heard) is
+   * safe to retry only with an idempotency key: the retry with the same key receives the same result, and any
+   * other claimer still gets null. Without a key a timed-out claim may have consumed the result, which is then gone.
    */
-  async take<T = unknown>(userId: string, taskId: string): Promise<FoundTaskResult<T> | null> {
-    return decode<T>(await this.#store.getDel(this.#key(userId, taskId)));
+  async take<T = unknown>(userId: string, taskId: string, options?: IdempotencyOptions): Promise<FoundTaskResult<T> | null> {
+    const key = this.#key(userId, taskId);
+    const once = onceFor(options, userId, 'task.take', { taskId }, this.#idempotencyTtlSeconds);
+    if (once === undefined) return decode<T>(await this.#store.getDel(key));
+    const { reply } = await runOnce(this.#store, takeScript, [key], [], once);
+    return decode<T>(reply as string | null);
   }
 
   /** Seconds the result has left, or null when there is none. */

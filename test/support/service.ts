@@ -14,6 +14,7 @@ export interface ServiceProcess {
 }
 
 const root = join(import.meta.dirname, '..', '..');
+const STARTUP_DEADLINE_MS = 40_000;
 
 export async function startService(env: Record<string, string>, options: { waitForHealth?: boolean } = {}): Promise<ServiceProcess> {
   const port = await freePort();
@@ -28,7 +29,8 @@ export async function startService(env: Record<string, string>, options: { waitF
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const baseUrl = `http://127.0.0.1:${port}`;
   if (options.waitForHealth !== false) {
-    const deadline = Date.now() + 15_000;
+    // Generous: on two shared cores, beside other test files, a cold start of Node and the store can take seconds.
+    const deadline = Date.now() + STARTUP_DEADLINE_MS;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}:\n${output}`);
       try {
@@ -37,7 +39,7 @@ export async function startService(env: Record<string, string>, options: { waitF
       } catch {
         // not listening yet
       }
-      if (Date.now() > deadline) throw new Error(`service did not answer health within 15 s:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`service did not answer health within ${STARTUP_DEADLINE_MS / 1000} s:\n${output}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

@@ -18,7 +18,12 @@ export const backends = ['memory', 'redis'] as const;
  * the services on it). Starting a cluster takes a couple of seconds, so the HTTP suites stay on `backends`.
  */
 export const allBackends = ['memory', 'redis', 'cluster'] as const;
-export type Backend = (typeof allBackends)[number];
+/**
+ * allBackends plus a RedisStore with its client cache on (RESP3, tracking): the suites of what the cache serves
+ * (the store contract, CacheService, sessions) run on it too.
+ */
+export const cachedBackends = [...allBackends, 'redis with client cache'] as const;
+export type Backend = (typeof cachedBackends)[number];
 
 export function openRedisStore(url: string, overrides: Partial<ConstructorParameters<typeof RedisStore>[0]> = {}): RedisStore {
   return new RedisStore({
@@ -60,7 +65,10 @@ export function useStore(backend: Backend): { readonly store: Store; readonly se
       return;
     }
     holder.server = await startRedisServer();
-    const store = openRedisStore(holder.server.url, { commandTimeoutMs: SUITE_COMMAND_TIMEOUT_MS });
+    const store = openRedisStore(holder.server.url, {
+      commandTimeoutMs: SUITE_COMMAND_TIMEOUT_MS,
+      ...(backend === 'redis with client cache' ? { clientCache: {} } : {}),
+    });
     await store.connect(5000);
     holder.store = store;
   });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Message as MessageData, TokenUsage as TokenUsageData } from '../../index.js';
 import { notFound } from '../errors.js';
+import { IdempotencyHeaders, idempotencyOf } from '../idempotency.js';
 import {
   AppendedMessage,
   AppendMessage,
@@ -41,6 +42,7 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'appendMessage',
         tags,
         summary: 'Append a message; the oldest non-system messages are evicted past the token budget',
+        headers: IdempotencyHeaders,
         params: SessionParams,
         body: ref(AppendMessage),
         response: {
@@ -51,7 +53,7 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const appended = await memory.append(request.caller.userId, request.params.session_id, request.body);
+      const appended = await memory.append(request.caller.userId, request.params.session_id, request.body, idempotencyOf(request));
       if (appended === null) throw missingSession();
       return reply.code(201).send({ message: messageBody(appended.message), token_usage: usageBody(appended.tokenUsage), evicted: appended.evicted });
     },
@@ -82,12 +84,13 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createCheckpoint',
         tags,
         summary: 'Save the window as a checkpoint',
+        headers: IdempotencyHeaders,
         params: SessionParams,
         response: { 201: ref(Checkpoint), 404: sessionMissing },
       },
     },
     async (request, reply) => {
-      const checkpoint = await memory.checkpoint(request.caller.userId, request.params.session_id);
+      const checkpoint = await memory.checkpoint(request.caller.userId, request.params.session_id, idempotencyOf(request));
       if (checkpoint === null) throw missingSession();
       return reply.code(201).send({ checkpoint_id: checkpoint.checkpointId, created_at: checkpoint.createdAt, message_count: checkpoint.messageCount });
     },
@@ -120,13 +123,14 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'restoreCheckpoint',
         tags,
         summary: 'Replace the window with a checkpoint, in one step',
+        headers: IdempotencyHeaders,
         params: SessionParams,
         body: ref(RestoreCheckpoint),
         response: { 200: ref(Restored), 404: errorResponse('No such session for this user, or no such checkpoint in it (NOT_FOUND)') },
       },
     },
     async (request) => {
-      const restored = await memory.restore(request.caller.userId, request.params.session_id, request.body.checkpoint_id);
+      const restored = await memory.restore(request.caller.userId, request.params.session_id, request.body.checkpoint_id, idempotencyOf(request));
       // The library cannot tell a missing session from a missing checkpoint here; neither exists for this caller.
       if (restored === null) throw notFound('Session or checkpoint');
       return { restored_message_count: restored.restoredMessageCount };

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Session as SessionData } from '../../index.js';
 import { notFound } from '../errors.js';
+import { IdempotencyHeaders, idempotencyOf } from '../idempotency.js';
 import { CreateSession, DeletedSessions, errorResponse, ref, Session, SessionList, SessionParams } from '../schemas.js';
 
 const sessionMissing = errorResponse('No such session for this user: never created, expired, deleted, or another user’s (NOT_FOUND)');
@@ -27,10 +28,10 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/sessions',
-    { schema: { operationId: 'createSession', tags, summary: 'Start a session', body: ref(CreateSession), response: { 201: ref(Session) } } },
+    { schema: { operationId: 'createSession', tags, summary: 'Start a session', headers: IdempotencyHeaders, body: ref(CreateSession), response: { 201: ref(Session) } } },
     async (request, reply) => {
       const { agent_id: agentId, metadata } = request.body;
-      const session = await sessions.create(request.caller.userId, { agentId, metadata });
+      const session = await sessions.create(request.caller.userId, { agentId, metadata }, idempotencyOf(request));
       return reply.code(201).send(sessionBody(session));
     },
   );
@@ -81,12 +82,13 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'deleteSession',
         tags,
         summary: 'Delete a session with its window and checkpoints',
+        headers: IdempotencyHeaders,
         params: SessionParams,
         response: { 204: Type.Null({ description: 'Deleted' }), 404: sessionMissing },
       },
     },
     async (request, reply) => {
-      if (!(await sessions.delete(request.caller.userId, request.params.session_id))) throw notFound('Session');
+      if (!(await sessions.delete(request.caller.userId, request.params.session_id, idempotencyOf(request)))) throw notFound('Session');
       return reply.code(204).send(null);
     },
   );

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SHORT_TERM_TTL } from '../../index.js';
 import { notFound } from '../errors.js';
+import { IdempotencyHeaders, idempotencyOf } from '../idempotency.js';
 import { errorResponse, PutTaskResult, ref, StoredTaskResult, TaskParams, TaskResult } from '../schemas.js';
 
 const resultMissing = errorResponse('No result under this task id for this user: never stored, expired, already claimed, or another user’s (NOT_FOUND)');
@@ -20,6 +21,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'putTaskResult',
         tags,
         summary: 'Store a task result (replacing any earlier one)',
+        headers: IdempotencyHeaders,
         params: TaskParams,
         body: ref(PutTaskResult),
         response: { 201: ref(StoredTaskResult) },
@@ -27,7 +29,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { task_id: taskId } = request.params;
-      const { ttlSeconds } = await tasks.put(request.caller.userId, taskId, request.body.result, request.body.ttl_seconds ?? SHORT_TERM_TTL);
+      const { ttlSeconds } = await tasks.put(request.caller.userId, taskId, request.body.result, request.body.ttl_seconds ?? SHORT_TERM_TTL, idempotencyOf(request));
       return reply.code(201).send({ task_id: taskId, expires_in: ttlSeconds });
     },
   );
@@ -57,12 +59,15 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'takeTaskResult',
         tags,
         summary: 'Claim a task result: read and remove it in one step',
+        description:
+          'Of concurrent claimers exactly one receives the result. Send an Idempotency-Key: a claim whose answer was lost (504, or no answer) retried with the same key receives the same result, and every other claimer gets 404. Without a key, a claim that answered 504 may have consumed the result, which is then gone.',
+        headers: IdempotencyHeaders,
         params: TaskParams,
         response: { 200: ref(TaskResult), 404: resultMissing },
       },
     },
     async (request) => {
-      const found = await tasks.take(request.caller.userId, request.params.task_id);
+      const found = await tasks.take(request.caller.userId, request.params.task_id, idempotencyOf(request));
       if (found === null) throw notFound('Task result');
       return found;
     },

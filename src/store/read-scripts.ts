@@ -1,0 +1,23 @@
+import type { Reply } from './port.js';
+import { defineScript } from './script.js';
+
+/** GET and PTTL of every key in one step; the twin reads the memory store the same way. */
+export const getWithTtlScript = defineScript('getWithTtl', new URL('./get-with-ttl.lua', import.meta.url), (db, keys) =>
+  keys.flatMap((key): Reply[] => {
+    const value = db.getString(key);
+    return value === null ? ['', -2] : [value, db.pttl(key)];
+  }),
+  [],
+  { allowOom: true },
+);
+
+/** The script's flat reply as one pair per key: the value (null when missing) and its PTTL. */
+export function readPairs(reply: Reply): Array<[string | null, number]> {
+  const flat = reply as Array<string | number>;
+  const pairs: Array<[string | null, number]> = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    const pttl = Number(flat[i + 1]);
+    pairs.push([pttl === -2 ? null : String(flat[i]), pttl]);
+  }
+  return pairs;
+}
