@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, describeRedisUrl, loadConfig } from './config.js';
+import { DEFAULTS, describeRedisUrl, describeStore, loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
 
 const PASSWORD = 'pa55-w0rd-never-shown';
@@ -33,6 +33,7 @@ describe('loadConfig defaults', () => {
       redisConnectTimeoutMs: 2000,
       redisTlsCaFile: undefined,
       redisTlsInsecure: false,
+      redisTls: false,
       apiKeys: [],
       rateLimitPerMinute: 100,
       rateLimitFailMode: 'open',
@@ -102,6 +103,7 @@ describe('loadConfig defaults', () => {
       redisConnectTimeoutMs: 500,
       redisTlsCaFile: '/etc/ssl/ca.pem',
       redisTlsInsecure: true,
+      redisTls: false,
       apiKeys: [
         { userId: 'alice', key: API_KEY },
         { userId: 'bob', key: 'bob-key-fedcba9876543210' },
@@ -243,6 +245,70 @@ describe('loadConfig refuses bad values, naming the variable', () => {
       expect.stringMatching(/^- LOG_LEVEL /),
       expect.stringMatching(/^- PORT /),
     ]);
+  });
+});
+
+describe('loadConfig for Redis Sentinel', () => {
+  const sentinels = { REDIS_SENTINELS: 'sentinel-a:26379, 10.0.0.7:26380,[::1]:26381', REDIS_SENTINEL_NAME: 'mymaster' };
+
+  it('reads the Sentinels, the name, the credentials and TLS', () => {
+    const config = loadConfig({
+      ...sentinels,
+      REDIS_USERNAME: 'remembr',
+      REDIS_PASSWORD: PASSWORD,
+      REDIS_SENTINEL_PASSWORD: 'sentinel-secret',
+      REDIS_TLS: 'true',
+    });
+    expect(config).toMatchObject({
+      redisUrl: undefined,
+      redisSentinels: [
+        { host: 'sentinel-a', port: 26379 },
+        { host: '10.0.0.7', port: 26380 },
+        { host: '::1', port: 26381 },
+      ],
+      redisSentinelName: 'mymaster',
+      redisUsername: 'remembr',
+      redisPassword: PASSWORD,
+      redisSentinelPassword: 'sentinel-secret',
+      redisTls: true,
+    });
+  });
+
+  it('is enough for production without REDIS_URL', () => {
+    expect(loadConfig({ ...sentinels, ENVIRONMENT: 'production', REMEMBR_API_KEYS: `alice:${API_KEY}` }).redisSentinelName).toBe('mymaster');
+  });
+
+  it.each([
+    ['sentinel-a', /REDIS_SENTINELS entry 1 must be host:port with a port from 1 to 65535 \(got "sentinel-a"\)/],
+    ['a:26379,b:0', /REDIS_SENTINELS entry 2 must be host:port/],
+    ['a:26379,,b:1', /REDIS_SENTINELS entry 2 must be host:port/],
+    ['a:99999', /REDIS_SENTINELS entry 1 must be host:port/],
+  ])('refuses REDIS_SENTINELS=%s, naming the entry', (value, message) => {
+    expect(problemsOf({ REDIS_SENTINELS: value, REDIS_SENTINEL_NAME: 'mymaster' })).toMatch(message);
+  });
+
+  it('needs a name, and a name needs Sentinels', () => {
+    expect(problemsOf({ REDIS_SENTINELS: 'a:26379' })).toMatch(/REDIS_SENTINELS needs REDIS_SENTINEL_NAME/);
+    expect(problemsOf({ REDIS_SENTINEL_NAME: 'mymaster' })).toMatch(/REDIS_SENTINEL_NAME needs REDIS_SENTINELS/);
+    expect(problemsOf({ ...sentinels, REDIS_SENTINEL_NAME: 'my master!' })).toMatch(/REDIS_SENTINEL_NAME must be 1 to 64 letters/);
+  });
+
+  it('refuses REDIS_URL or REDIS_CLUSTER beside REDIS_SENTINELS', () => {
+    expect(problemsOf({ ...sentinels, REDIS_URL: 'redis://cache:6379' })).toMatch(/REDIS_SENTINELS and REDIS_URL are two ways to find Redis: set one of them/);
+    expect(problemsOf({ ...sentinels, REDIS_URL: 'redis://cache:6379', REDIS_CLUSTER: 'true' })).toMatch(/REDIS_SENTINELS cannot be combined with REDIS_CLUSTER/);
+  });
+
+  it('refuses the Sentinel-only credentials and TLS with REDIS_URL, without echoing a password', () => {
+    const text = problemsOf({ REDIS_URL: 'redis://cache:6379', REDIS_PASSWORD: PASSWORD, REDIS_SENTINEL_PASSWORD: PASSWORD, REDIS_TLS: 'yes' });
+    expect(text).toMatch(/REDIS_PASSWORD is only for REDIS_SENTINELS; with REDIS_URL put the credentials in the URL/);
+    expect(text).toMatch(/REDIS_SENTINEL_PASSWORD is only for REDIS_SENTINELS/);
+    expect(text).toMatch(/REDIS_TLS is only for REDIS_SENTINELS; with REDIS_URL use a rediss:\/\/ URL/);
+    expect(text).not.toContain(PASSWORD);
+  });
+
+  it('describes the store by its Sentinels, never a password', () => {
+    const config = loadConfig({ ...sentinels, REDIS_PASSWORD: PASSWORD });
+    expect(describeStore(config)).toBe('primary "mymaster" of the Sentinels at sentinel-a:26379,10.0.0.7:26380,::1:26381');
   });
 });
 

@@ -8,6 +8,11 @@ export interface ApiKey {
   userId: string;
   key: string;
 }
+/** A host and port, as Redis Sentinel and REDIS_SENTINELS name a node. */
+export interface RedisNodeAddress {
+  host: string;
+  port: number;
+}
 
 /** Everything Remembr can be told from outside. Only `loadConfig` reads the environment. */
 export interface Config {
@@ -18,6 +23,21 @@ export interface Config {
    * (database 0 only, as Redis Cluster has no other). @default false
    */
   redisCluster: boolean;
+  /**
+   * Redis Sentinels to ask where the primary of `redisSentinelName` is (instead of `redisUrl`): Remembr follows
+   * the primary they name, also after they fail over to a replica. @default undefined
+   */
+  redisSentinels?: RedisNodeAddress[];
+  /** The name the Sentinels monitor the primary under (`sentinel monitor <name> …`). @default undefined */
+  redisSentinelName?: string;
+  /** With Sentinels: the ACL user of the primary and replicas (with `redisUrl`, the URL holds it). @default undefined */
+  redisUsername?: string;
+  /** With Sentinels: the password of the primary and replicas (with `redisUrl`, the URL holds it). @default undefined */
+  redisPassword?: string;
+  /** With Sentinels: the password of the Sentinels themselves, when they have one. @default undefined */
+  redisSentinelPassword?: string;
+  /** With Sentinels: TLS to the Sentinels, the primary and replicas (with `redisUrl`, `rediss://`). @default false */
+  redisTls: boolean;
   /** @default 'local' */
   environment: Environment;
   /** pino level. @default 'info' */
@@ -94,6 +114,7 @@ export const DEFAULTS = {
   port: 8000,
   host: '127.0.0.1',
   redisCluster: false,
+  redisTls: false,
   redisMaxConnections: 20,
   redisConnections: 2,
   clientCache: false,
@@ -119,6 +140,7 @@ export const MAX_MESSAGE_BYTES_CAP = 1024 * 1024;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const USER_ID = /^[A-Za-z0-9_\-.]{1,64}$/;
+const SENTINEL_NAME = /^[A-Za-z0-9_\-.]{1,64}$/;
 
 /** Reads and checks the environment; throws one ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -158,11 +180,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const environment = oneOf<Environment>('ENVIRONMENT', ['local', 'staging', 'production'], DEFAULTS.environment);
   const redisUrl = text('REDIS_URL');
   const redisCluster = flag('REDIS_CLUSTER', DEFAULTS.redisCluster);
+  const redisSentinels = parseSentinels(text('REDIS_SENTINELS'), problems);
+  const redisSentinelName = text('REDIS_SENTINEL_NAME');
   if (redisUrl !== undefined) checkRedisUrl(redisUrl, redisCluster, problems);
-  else if (environment === 'production') {
-    problems.push('REDIS_URL is required in production (the embedded store is for local use only)');
+  else if (environment === 'production' && redisSentinels === undefined) {
+    problems.push('REDIS_URL is required in production, or REDIS_SENTINELS (the embedded store is for local use only)');
   }
   if (redisCluster && redisUrl === undefined) problems.push('REDIS_CLUSTER needs REDIS_URL (one seed node of the cluster)');
+  const redisTls = flag('REDIS_TLS', DEFAULTS.redisTls);
+  const sentinelOnly = { REDIS_USERNAME: text('REDIS_USERNAME'), REDIS_PASSWORD: text('REDIS_PASSWORD'), REDIS_SENTINEL_PASSWORD: text('REDIS_SENTINEL_PASSWORD') };
+  if (redisSentinels !== undefined) {
+    if (redisUrl !== undefined) problems.push('REDIS_SENTINELS and REDIS_URL are two ways to find Redis: set one of them');
+    if (redisCluster) problems.push('REDIS_SENTINELS cannot be combined with REDIS_CLUSTER (a Redis Cluster fails over by itself)');
+    if (redisSentinelName === undefined) problems.push('REDIS_SENTINELS needs REDIS_SENTINEL_NAME (the name the Sentinels monitor the primary under)');
+    else if (!SENTINEL_NAME.test(redisSentinelName)) {
+      problems.push(`REDIS_SENTINEL_NAME must be 1 to 64 letters, digits, _ - . (got "${redisSentinelName}")`);
+    }
+  } else {
+    if (redisSentinelName !== undefined) problems.push('REDIS_SENTINEL_NAME needs REDIS_SENTINELS (host:port of each Sentinel)');
+    // Never echo these values: they are secrets.
+    for (const [name, value] of Object.entries(sentinelOnly)) {
+      if (value !== undefined) problems.push(`${name} is only for REDIS_SENTINELS; with REDIS_URL put the credentials in the URL (redis://user:password@host:port)`);
+    }
+    if (redisTls) problems.push('REDIS_TLS is only for REDIS_SENTINELS; with REDIS_URL use a rediss:// URL');
+  }
 
   const apiKeys = parseApiKeys(text('REMEMBR_API_KEYS'), problems);
   if (apiKeys.length === 0 && environment === 'production') {
@@ -191,6 +232,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const config: Config = {
     redisUrl,
     redisCluster,
+    redisSentinels,
+    redisSentinelName,
+    redisUsername: sentinelOnly.REDIS_USERNAME,
+    redisPassword: sentinelOnly.REDIS_PASSWORD,
+    redisSentinelPassword: sentinelOnly.REDIS_SENTINEL_PASSWORD,
+    redisTls,
     clientCache,
     environment,
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, DEFAULTS.logLevel),
@@ -292,6 +339,22 @@ function parseCorsOrigins(raw: string | undefined, environment: Environment, pro
   return origins;
 }
 
+/** `host:port,host:port`, each port 1 to 65535; IPv6 hosts in brackets (`[::1]:26379`). */
+function parseSentinels(raw: string | undefined, problems: string[]): RedisNodeAddress[] | undefined {
+  if (raw === undefined) return undefined;
+  const sentinels: RedisNodeAddress[] = [];
+  raw.split(',').forEach((entry, i) => {
+    const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/.exec(entry.trim());
+    const port = Number(match?.[3]);
+    if (!match || port < 1 || port > 65535) {
+      problems.push(`REDIS_SENTINELS entry ${i + 1} must be host:port with a port from 1 to 65535 (got "${entry.trim()}")`);
+      return;
+    }
+    sentinels.push({ host: match[1] ?? match[2]!, port });
+  });
+  return sentinels;
+}
+
 function parseApiKeys(raw: string | undefined, problems: string[]): ApiKey[] {
   const keys: ApiKey[] = [];
   if (raw === undefined) return keys;
@@ -311,6 +374,14 @@ function parseApiKeys(raw: string | undefined, problems: string[]): ApiKey[] {
     }
   });
   return keys;
+}
+
+/** Where the configured store is, for log lines: a URL's host and port, the Sentinels, never a password. */
+export function describeStore(config: Pick<Config, 'redisUrl' | 'redisSentinels' | 'redisSentinelName'>): string {
+  if (config.redisSentinels) {
+    return `primary "${config.redisSentinelName}" of the Sentinels at ${config.redisSentinels.map(({ host, port }) => `${host}:${port}`).join(',')}`;
+  }
+  return describeRedisUrl(config.redisUrl);
 }
 
 /** The host and port of a Redis URL, for log lines: never the user or password. */

@@ -78,6 +78,17 @@ export class CapacityError extends Error {
   }
 }
 
+/**
+ * The operation does not fit the current state, and retrying it unchanged will not help: a message appended while
+ * an assistant message's tool calls wait for their results, a summary written over messages that moved on.
+ */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+  constructor(message: string, readonly field?: string) {
+    super(message);
+  }
+}
+
 /** Configuration from the environment that Remembr cannot start with; the message names each bad variable. */
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -19,12 +19,22 @@ export { TaskResultStore } from './tasks/task-result-store.js';
 export type { TaskResultStoreOptions, FoundTaskResult } from './tasks/task-result-store.js';
 export { SessionStore } from './sessions/session-store.js';
 export type { Session, SessionMetadata, SessionStoreOptions } from './sessions/session-store.js';
-export { ShortTermMemory, MESSAGE_ROLES } from './memory/short-term-memory.js';
+export { ShortTermMemory } from './memory/short-term-memory.js';
+export { MESSAGE_ROLES, MESSAGE_LIMITS, CONTENT_PART_TYPES, IMAGE_DETAILS, checkMessage, toOpenAI } from './memory/messages.js';
 export type {
   Message,
+  MessageInput,
   MessageRole,
+  MessageContent,
+  MessageMetadata,
+  ContentPart,
+  ToolCall,
+  OpenAIMessage,
+} from './memory/messages.js';
+export type {
   TokenUsage,
   AppendResult,
+  AppendTurnResult,
   ConversationWindow,
   Checkpoint,
   ShortTermMemoryOptions,
@@ -46,9 +56,9 @@ export {
 } from './keys.js';
 export type { KeyPart } from './keys.js';
 
-export { loadConfig, describeRedisUrl, DEFAULTS } from './config.js';
+export { loadConfig, describeRedisUrl, describeStore, DEFAULTS } from './config.js';
 export type { Config, ApiKey, Environment, FailMode } from './config.js';
-export { ValidationError, StoreError, StoreUnavailableError, OutcomeUnknownError, IdempotencyKeyReusedError, NotInitializedError, CapacityError, ConfigError } from './errors.js';
+export { ValidationError, StoreError, StoreUnavailableError, OutcomeUnknownError, IdempotencyKeyReusedError, NotInitializedError, CapacityError, ConflictError, ConfigError } from './errors.js';
 export { checkStore } from './health.js';
 export type { RedisStatus } from './health.js';
 

@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, describeRedisUrl, loadConfig } from './index.js';
+import { ConfigError, createLogger, describeStore, loadConfig } from './index.js';
 import { buildApp, buildMetricsApp } from './http/index.js';
 
 /** The service's entry point: the only place that reads process.env. */
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel });
-  if (!config.redisUrl) logger.warn('REDIS_URL is not set: using the embedded in-memory store (data lives in this process only)');
+  if (!config.redisUrl && !config.redisSentinels) logger.warn('REDIS_URL is not set: using the embedded in-memory store (data lives in this process only)');
   const app = await buildApp({ config, logger });
   // /metrics and the dashboard on a port of their own, when asked (closed before the app, which owns the store).
   const metricsApp = config.metricsPort === undefined ? undefined : await buildMetricsApp({ remembr: app.remembr, config, logger });
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     await metricsApp.listen({ port: config.metricsPort, host: config.metricsHost });
     logger.info({ port: config.metricsPort, host: config.metricsHost }, 'Metrics listener is serving /metrics and /dashboard');
   }
-  logger.info({ store: describeRedisUrl(config.redisUrl), environment: config.environment }, 'Remembr is serving');
+  logger.info({ store: describeStore(config), environment: config.environment }, 'Remembr is serving');
 }
 
 main().catch((err: unknown) => {

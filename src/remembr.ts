@@ -1,5 +1,5 @@
 import { CacheService } from './cache/cache-service.js';
-import { DEFAULTS, describeRedisUrl, type Config } from './config.js';
+import { DEFAULTS, describeStore, type Config } from './config.js';
 import { checkStore, type RedisStatus } from './health.js';
 import { silentLogger, type Logger } from './observability/logger.js';
 import { MeasuredStore } from './observability/measured-store.js';
@@ -49,7 +49,7 @@ export async function createRemembr(options: RemembrOptions = {}): Promise<Remem
   const { logger = silentLogger, store: given, ...overrides } = options;
   const config: Config = { ...DEFAULTS, apiKeys: [], ...overrides };
   const metrics = new Metrics();
-  logger.info({ store: describeRedisUrl(config.redisUrl) }, 'Remembr store starting');
+  logger.info({ store: describeStore(config) }, 'Remembr store starting');
   const store = given ?? (await createStore(config, logger, metrics));
   // The services run on a store that times every call and counts its failures; `store` stays the raw one.
   const measured = new MeasuredStore(store, metrics);

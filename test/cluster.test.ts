@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/http/index.js';
 import { hashSlot } from '../src/store/hash-slot.js';
-import { as, callersOf, testConfig } from './support/app.js';
+import { callersOf, testConfig } from './support/app.js';
+import { exerciseEveryEndpoint, expectSharedRateLimit } from './support/endpoints.js';
 import { captureLog } from './support/log-capture.js';
 import { startRedisCluster, type RedisCluster } from './support/redis-cluster.js';
 import type { RedisServer } from './support/redis-server.js';
@@ -52,56 +53,11 @@ describe('the HTTP service on a Redis Cluster', () => {
   });
 
   it('serves sessions, messages, checkpoints, restore, tasks and DELETE /sessions', async () => {
-    const created = await call('alice', 'POST', '/sessions', { agent_id: 'support-bot', metadata: { channel: 'web' } });
-    expect(created.statusCode).toBe(201);
-    const id: string = created.json().session_id;
-    expect((await call('alice', 'GET', `/sessions/${id}`)).json()).toMatchObject({ session_id: id, user_id: 'alice' });
-    expect((await call('alice', 'POST', `/sessions/${id}/messages`, { role: 'system', content: 'Be brief.' })).statusCode).toBe(201);
-    const appends = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => call('alice', 'POST', `/sessions/${id}/messages`, { role: 'user', content: `q${i}` })),
-    );
-    expect(appends.map((res) => res.statusCode)).toEqual(Array(20).fill(201));
-    const window = (await call('alice', 'GET', `/sessions/${id}/messages`)).json();
-    expect(window.messages).toHaveLength(21);
-
-    const checkpoint = (await call('alice', 'POST', `/sessions/${id}/checkpoints`)).json();
-    expect(checkpoint.message_count).toBe(21);
-    await call('alice', 'POST', `/sessions/${id}/messages`, { role: 'user', content: 'after the checkpoint' });
-    expect((await call('alice', 'GET', `/sessions/${id}/checkpoints`)).json().checkpoints).toEqual([checkpoint]);
-    expect((await call('alice', 'POST', `/sessions/${id}/restore`, { checkpoint_id: checkpoint.checkpoint_id })).json()).toEqual({
-      restored_message_count: 21,
-    });
-    expect((await call('alice', 'GET', `/sessions/${id}/messages`)).json()).toEqual(window);
-    expect((await call('bob', 'GET', `/sessions/${id}`)).statusCode).toBe(404);
-
-    expect((await call('alice', 'PUT', '/tasks/t1/result', { result: { rows: 3 } })).statusCode).toBe(201);
-    expect((await call('alice', 'GET', '/tasks/t1/result')).json()).toEqual({ result: { rows: 3 } });
-    expect((await call('alice', 'DELETE', '/tasks/t1/result')).json()).toEqual({ result: { rows: 3 } });
-    expect((await call('alice', 'GET', '/tasks/t1/result')).statusCode).toBe(404);
-
-    await call('alice', 'POST', '/sessions', { agent_id: 'second' });
-    const bobs = (await call('bob', 'POST', '/sessions', { agent_id: 'bobs' })).json().session_id;
-    expect((await call('alice', 'DELETE', `/sessions/${id}`)).statusCode).toBe(204);
-    expect((await call('alice', 'GET', `/sessions/${id}/messages`)).statusCode).toBe(404);
-    expect((await call('alice', 'DELETE', '/sessions')).json()).toEqual({ deleted: 1 });
-    expect((await call('alice', 'GET', '/sessions')).json().sessions).toEqual([]);
-    expect((await call('bob', 'GET', `/sessions/${bobs}`)).statusCode).toBe(200);
+    await exerciseEveryEndpoint(call);
   });
 
   it('holds a rate limit shared by two service instances on the cluster', async () => {
-    const limited = () =>
-      buildApp({ config: testConfig({ redisUrl: cluster.url, redisCluster: true, rateLimitPerMinute: 3, apiKeys }), logger: log.logger });
-    const [first, second] = [await limited(), await limited()];
-    try {
-      const statuses: number[] = [];
-      for (const instance of [first, second, first, second]) {
-        statuses.push((await instance.inject({ method: 'GET', url: '/api/v1/tasks/none/result', headers: as(CAROL_KEY) })).statusCode);
-      }
-      expect(statuses).toEqual([404, 404, 404, 429]);
-    } finally {
-      await first.close();
-      await second.close();
-    }
+    await expectSharedRateLimit(() => buildApp({ config: testConfig({ redisUrl: cluster.url, redisCluster: true, rateLimitPerMinute: 3, apiKeys }), logger: log.logger }), CAROL_KEY);
   });
 
   describe('when one master dies', () => {

@@ -1,9 +1,10 @@
 import { createKeyv } from '@keyv/redis';
 import { createCache } from 'cache-manager';
-import { createRemembr, RedisStore } from '../../src/index.js';
+import { CacheService, createRemembr, RedisStore } from '../../src/index.js';
 import type { BenchCase, BenchContext } from '../context.js';
+import { redisBenchmark } from '../redis-benchmark.js';
 import { sampleValue } from '../context.js';
-import { compare, formatRatio, opsAndCpu, OPS_AND_CPU, type CaseResult, type Contender, type Row, type Target } from '../harness.js';
+import { compare, formatRatio, median, opsAndCpu, OPS_AND_CPU, type CaseResult, type Contender, type Row, type Target } from '../harness.js';
 
 const CONCURRENCY = 64;
 /** Distinct keys each contender cycles through, so reads hit a realistic keyspace rather than one hot key. */
@@ -31,6 +32,8 @@ export const cacheJsonCase: BenchCase = {
     const raw = () => store.client;
     const singleStore = single.store;
     if (!(singleStore instanceof RedisStore)) throw new Error('the benchmark needs the Redis store');
+    // The same service on the store without MeasuredStore's latency histogram around each call: what metrics cost.
+    const unmeasured = new CacheService(store);
     const keyv = createKeyv(context.redisUrl);
     const cacheManager = createCache({ stores: [createKeyv(context.redisUrl)] });
 
@@ -39,6 +42,7 @@ export const cacheJsonCase: BenchCase = {
     const writers = {
       remembr: (n: number) => remembr.cache.set(keyOf('remembr', n), value, TTL_SECONDS),
       single: (n: number) => single.cache.set(keyOf('single', n), value, TTL_SECONDS),
+      unmeasured: (n: number) => unmeasured.set(keyOf('unmeasured', n), value, TTL_SECONDS),
       raw: (n: number) => raw().set(keyOf('raw', n), JSON.stringify(value), ttl),
       rawSingle: (n: number) => singleStore.client.set(keyOf('rawsingle', n), JSON.stringify(value), ttl),
       keyv: (n: number) => keyv.set(keyOf('keyv', n), value, TTL_SECONDS * 1000),
@@ -47,6 +51,7 @@ export const cacheJsonCase: BenchCase = {
     const readers = {
       remembr: (n: number) => remembr.cache.get(keyOf('remembr', n)),
       single: (n: number) => single.cache.get(keyOf('single', n)),
+      unmeasured: (n: number) => unmeasured.get(keyOf('unmeasured', n)),
       raw: async (n: number) => parseOrNull(await raw().get(keyOf('raw', n))),
       rawSingle: async (n: number) => parseOrNull(await singleStore.client.get(keyOf('rawsingle', n))),
       keyv: (n: number) => keyv.get(keyOf('keyv', n)),
@@ -55,6 +60,7 @@ export const cacheJsonCase: BenchCase = {
     const names = {
       remembr: 'Remembr CacheService',
       single: 'Remembr CacheService, store of 1 connection',
+      unmeasured: 'Remembr CacheService without store metrics (no latency histogram per call)',
       raw: 'node-redis, raw, on the same connections (baseline)',
       rawSingle: 'node-redis, raw, on the 1-connection store\'s connection',
       keyv: 'Keyv + @keyv/redis',
@@ -72,18 +78,20 @@ export const cacheJsonCase: BenchCase = {
       }
     }
 
-    const contendersOf = (ops: Record<keyof typeof names, (n: number) => Promise<unknown>>): Contender[] =>
-      (Object.keys(names) as Array<keyof typeof names>).map((id) => ({
+    const contendersOf = (op: 'get' | 'set', ops: Record<keyof typeof names, (n: number) => Promise<unknown>>): Contender[] => [
+      ...(Object.keys(names) as Array<keyof typeof names>).map((id) => ({
         name: names[id],
         sample: () => opsAndCpu((n) => ops[id](n), { concurrency: CONCURRENCY, durationMs: context.sampleMs }),
-      }));
+      })),
+      ...[1, 16].map((pipeline) => ceilingContender(op, pipeline, Number(new URL(context.redisUrl).port), JSON.stringify(value).length, context.sampleMs)),
+    ];
 
     try {
       const results: CaseResult[] = [];
       for (const [op, ops] of [['get', readers], ['set', writers]] as const) {
         context.log(`cache-json ${op}`);
         const rows = await compare({
-          contenders: contendersOf(ops),
+          contenders: contendersOf(op, ops),
           baseline: names.raw,
           metrics: OPS,
           ratioMetric: 'opsPerSecond',
@@ -103,14 +111,14 @@ export const cacheJsonCase: BenchCase = {
           baseline: names.raw,
           rows,
           targets: cacheTargets(op, rows, names),
-          notes: op === 'set'
+          notes: [ceilingNote(op, rows, names.remembr), ...(op === 'set'
             ? [
                 'What CacheService.set adds to the raw call, by CPU profile: it checks that the value is plain JSON before ' +
                   'JSON.stringify (so a BigInt, NaN, undefined in an array or a cycle is refused instead of silently changed), ' +
                   'validates the TTL, counts the operation, and runs under the store\'s per-call deadline. The CPU column shows ' +
                   'the sum; gets only parse, so they stay close to raw.',
               ]
-            : [],
+            : [])],
         });
       }
       return results;
@@ -123,8 +131,38 @@ export const cacheJsonCase: BenchCase = {
   },
 };
 
+/** The machine's ceiling: name of the redis-benchmark row of `op` with `pipeline` commands per round trip. */
+export const ceilingName = (op: string, pipeline: number) =>
+  `redis-benchmark ${op.toUpperCase()}, ${CONCURRENCY} connections, ${pipeline === 1 ? 'unpipelined' : `-P ${pipeline}`} (the machine's ceiling)`;
+
+/**
+ * redis-benchmark of the same command, value size and keyspace, sized to run about one sample's time (the request
+ * count follows the rate it last reached). Its CPU is its own process's, not Node's: that column is left empty.
+ */
+function ceilingContender(op: 'get' | 'set', pipeline: number, port: number, valueBytes: number, sampleMs: number): Contender {
+  let requests = pipeline === 1 ? 5_000 : 50_000;
+  return {
+    name: ceilingName(op, pipeline),
+    sample: async () => {
+      const rps = await redisBenchmark({ port, command: op, clients: CONCURRENCY, pipeline, requests, valueBytes, keyspace: KEYS });
+      requests = Math.max(2_000, Math.round((rps * sampleMs) / 1000));
+      return { opsPerSecond: rps, cpuUsPerOp: Number.NaN };
+    },
+  };
+}
+
 function parseOrNull(text: string | null): unknown {
   return text === null ? null : JSON.parse(text);
+}
+
+/** CacheService's rate as a fraction of what redis-benchmark reached for the same command here. */
+function ceilingNote(op: string, rows: Row[], ours: string): string {
+  const rate = (name: string) => rows.find((r) => r.contender === name)!.medians.opsPerSecond!;
+  const share = (pipeline: number) => `${((100 * rate(ours)) / rate(ceilingName(op, pipeline))).toFixed(0)}%`;
+  return `Against the machine's ceiling: CacheService ${op} runs at ${share(1)} of redis-benchmark's unpipelined rate and ` +
+    `${share(16)} of its -P 16 rate (same command, value size and keyspace, ${CONCURRENCY} connections). CacheService ` +
+    'pipelines every concurrent caller on its few connections, so it is not bound by one round trip per connection as ' +
+    'unpipelined redis-benchmark is; -P 16 is about what Redis itself can answer on this machine.';
 }
 
 function cacheTargets(op: string, rows: Row[], names: Record<string, string>): Target[] {
@@ -133,14 +171,23 @@ function cacheTargets(op: string, rows: Row[], names: Record<string, string>): T
   const oursSingle = row(names.single!);
   const rawSingle = row(names.rawSingle!);
   const peers = [row(names.keyv!), row(names.cacheManager!)];
+  const unmeasured = row(names.unmeasured!);
   const rate = (r: Row) => r.medians.opsPerSecond!;
   // Ahead with the default store, and with a store of one connection like the peers'.
   const ahead = peers.every((peer) => rate(ours) > rate(peer) && rate(oursSingle) > rate(peer));
+  // Metrics cost: how much slower the shipped service (MeasuredStore + counters) is than the same service unmeasured.
+  // Per round, as the ratio column is: both ran moments apart.
+  const metricsCost = 1 - median(ours.samples.opsPerSecond!.map((own, i) => own / unmeasured.samples.opsPerSecond![i]!));
   return [
     {
-      text: `CacheService ${op} ≥ 0.9× the raw client it uses`,
+      text: `Metrics cost ≤ 3% on ${op}`,
+      measured: `${(100 * metricsCost).toFixed(1)}% (${Math.round(rate(ours)).toLocaleString('en-US')} ops/s with, ${Math.round(rate(unmeasured)).toLocaleString('en-US')} without the store latency histogram)`,
+      met: metricsCost <= 0.03,
+    },
+    {
+      text: `CacheService ${op} ≥ 0.95× the raw client on the same connections, at the shipped default`,
       measured: `${formatRatio(ours.ratio)} (1-connection store vs its raw connection: ${formatRatio(rate(oursSingle) / rate(rawSingle))})`,
-      met: ours.ratio >= 0.9,
+      met: ours.ratio >= 0.95,
     },
     {
       text: `CacheService ${op} ahead of Keyv and cache-manager`,

@@ -1,6 +1,6 @@
 import { loadConfig, type Config } from '../config.js';
 import { ConfigError } from '../errors.js';
-import { describeRedisUrl } from '../config.js';
+import { describeStore } from '../config.js';
 import { silentLogger } from '../observability/logger.js';
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/port.js';
@@ -50,13 +50,13 @@ export function configFrom(io: CliIo): Config {
 /** The store the service would use, from the same environment (REDIS_URL and the rest, checked the same way). */
 export async function openStore(io: CliIo): Promise<{ store: Store; config: Config; where: string }> {
   const config = configFrom(io);
-  if (!config.redisUrl) {
+  if (!config.redisUrl && !config.redisSentinels) {
     throw new CliError(
       'REDIS_URL is not set: the CLI inspects a Redis server (the embedded store lives inside the service process and cannot be reached from outside)',
       EXIT.usage,
     );
   }
-  const where = describeRedisUrl(config.redisUrl);
+  const where = describeStore(config);
   const store = await createStore(config, silentLogger);
   return { store, config, where };
 }

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ID_PATTERN, ID_RULE } from './id-rule.js';
-import { CapacityError, IdempotencyKeyReusedError, NotInitializedError, OutcomeUnknownError, StoreError, ValidationError } from '../index.js';
+import { CapacityError, ConflictError, IdempotencyKeyReusedError, NotInitializedError, OutcomeUnknownError, StoreError, ValidationError } from '../index.js';
 
 /** Every code an error body can carry (the OpenAPI document's enum and the typed client's union come from here). */
 export const ERROR_CODES = [
@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'CAPACITY_EXCEEDED',
+  'CONFLICT',
   'IDEMPOTENCY_KEY_REUSED',
   'HEADERS_TOO_LARGE',
   'REQUEST_TIMEOUT',
@@ -107,6 +108,9 @@ export function mapError(err: unknown, production: boolean, method = 'POST', con
   }
   if (err instanceof CapacityError) {
     return { status: 422, code: 'CAPACITY_EXCEEDED', message: err.message, details: err.field ? [{ field: err.field, message: err.message }] : undefined };
+  }
+  if (err instanceof ConflictError) {
+    return { status: 409, code: 'CONFLICT', message: err.message, details: err.field ? [{ field: err.field, message: err.message }] : undefined };
   }
   if (err instanceof OutcomeUnknownError && !SAFE_METHODS.has(method.toUpperCase())) {
     // 504, as a gateway answers when its upstream did not answer in time: a 504 from a proxy in front of the

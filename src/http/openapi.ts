@@ -41,6 +41,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'No API key, or one the service does not know (UNAUTHORIZED)',
   404: 'Not found (NOT_FOUND)',
   413: 'The body is larger than BODY_LIMIT_BYTES (PAYLOAD_TOO_LARGE)',
+  409: 'The request does not fit the current state (CONFLICT)',
   415: 'The body is not application/json (UNSUPPORTED_MEDIA_TYPE)',
   422: 'The request is well formed but cannot be carried out (CAPACITY_EXCEEDED), or its Idempotency-Key was already used for a different request (IDEMPOTENCY_KEY_REUSED)',
   429:

@@ -1,5 +1,5 @@
-import { Type, type SchemaOptions, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
-import { LONG_TERM_TTL, MESSAGE_ROLES, SHORT_TERM_TTL } from '../index.js';
+import { Type, type SchemaOptions, type TArray, type TLiteral, type TNull, type TSchema, type TString, type TUnion } from '@sinclair/typebox';
+import { CONTENT_PART_TYPES, IMAGE_DETAILS, LONG_TERM_TTL, MESSAGE_LIMITS, MESSAGE_ROLES, SHORT_TERM_TTL } from '../index.js';
 import { ERROR_CODES } from './errors.js';
 import { ID_PATTERN, ID_RULE } from './id-rule.js';
 
@@ -122,23 +122,100 @@ export const DeletedSessions = Type.Object({ deleted: Type.Integer({ description
 
 export const MessageRole = oneOf(MESSAGE_ROLES, { $id: 'MessageRole', description: `Who wrote a message: ${MESSAGE_ROLES.join(', ')}` });
 
-export const AppendMessage = Type.Object(
+export const TextPart = Type.Object({ type: oneOf(['text']), text: Type.String() }, { $id: 'TextPart', additionalProperties: false, description: 'Text, counted as tokens' });
+
+export const ImageUrlPart = Type.Object(
   {
-    role: ref(MessageRole),
-    content: Type.String({ description: 'The message text, at most MAX_MESSAGE_BYTES (32 KiB) as UTF-8' }),
+    type: oneOf(['image_url']),
+    image_url: Type.Object(
+      {
+        url: Type.String({ description: 'An http(s) URL, or a data:image/… URL (it counts toward the message size)' }),
+        detail: Type.Optional(oneOf(IMAGE_DETAILS)),
+      },
+      { additionalProperties: false },
+    ),
   },
-  { $id: 'AppendMessage', additionalProperties: false },
+  { $id: 'ImageUrlPart', additionalProperties: false, description: 'An image by URL. User messages only; not counted as tokens' },
+);
+
+export const FilePart = Type.Object(
+  {
+    type: oneOf(['file']),
+    file: Type.Object({ file_id: Type.String({ minLength: 1 }), filename: Type.Optional(Type.String()) }, { additionalProperties: false }),
+  },
+  { $id: 'FilePart', additionalProperties: false, description: 'A file or image by reference. User messages only; not counted as tokens' },
+);
+
+export const ContentPart = Type.Union([ref(TextPart), ref(ImageUrlPart), ref(FilePart)], { $id: 'ContentPart', description: CONTENT_PART_TYPES.join(', ') });
+
+/** A string or parts; null only on an assistant message with tool calls. */
+const Content = () =>
+  ({
+    // OpenAPI 3.0 has no null type: a nullable string that can only be null is its way of saying `null`.
+    anyOf: [Type.String(), Type.Array(ref(ContentPart), { minItems: 1, maxItems: MESSAGE_LIMITS.parts }), { type: 'string', nullable: true, enum: [null] }],
+    description: `A string, or 1 to ${MESSAGE_LIMITS.parts} parts; null only on an assistant message with tool_calls`,
+  }) as unknown as TUnion<[TString, TArray<typeof ContentPart>, TNull]>;
+
+export const ToolCall = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: MESSAGE_LIMITS.toolCallIdChars }),
+    name: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+    arguments: Type.String({ description: 'The arguments as a JSON text, as OpenAI sends them (`{"city":"Paris"}`)' }),
+  },
+  { $id: 'ToolCall', additionalProperties: false, description: 'A call an assistant message asks a tool to make' },
+);
+
+const messageFields = () => ({
+  role: ref(MessageRole),
+  content: Content(),
+  tool_calls: Type.Optional(Type.Array(ref(ToolCall), { minItems: 1, maxItems: MESSAGE_LIMITS.toolCalls, description: 'Assistant messages only' })),
+  tool_call_id: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: MESSAGE_LIMITS.toolCallIdChars,
+      description: 'Tool messages only, and required there: the call the message answers, which must be open in the window',
+    }),
+  ),
+  name: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'A participant name (not on tool messages)' })),
+  metadata: Type.Optional(
+    JsonObject(`Any JSON object, at most ${MESSAGE_LIMITS.metadataBytes} bytes as JSON: stored and returned, never sent to a model, not counted`),
+  ),
+});
+
+export const AppendMessage = Type.Object(messageFields(), {
+  $id: 'AppendMessage',
+  additionalProperties: false,
+  description:
+    'A message as Chat Completions has it. Content text, names and tool call arguments together are at most MAX_MESSAGE_BYTES (32 KiB by default) as UTF-8. ' +
+    'An assistant message with tool_calls opens a turn that only tool messages answering those calls may follow (409 otherwise) until each is answered once.',
+});
+
+export const AppendTurn = Type.Object(
+  { messages: Type.Array(ref(AppendMessage), { minItems: 1, maxItems: MESSAGE_LIMITS.turnMessages }) },
+  { $id: 'AppendTurn', additionalProperties: false, description: `1 to ${MESSAGE_LIMITS.turnMessages} messages appended in order, all or nothing` },
 );
 
 export const Message = Type.Object(
   {
     id: Type.String(),
-    role: ref(MessageRole),
-    content: Type.String(),
-    tokens: Type.Integer({ description: 'Tokens of content in the configured TOKEN_ENCODING (cl100k_base by default)' }),
+    ...messageFields(),
+    tokens: Type.Integer({ description: 'Tokens a model reads for this message (content text, name, tool names and arguments) in TOKEN_ENCODING' }),
     created_at: Type.String({ format: 'date-time' }),
   },
-  { $id: 'Message' },
+  { $id: 'Message', description: 'A stored message: exactly what was appended, with its id, token count and time' },
+);
+
+export const OpenAIMessage = Type.Object(
+  {
+    role: ref(MessageRole),
+    content: Content(),
+    name: Type.Optional(Type.String()),
+    tool_calls: Type.Optional(
+      Type.Array(Type.Object({ id: Type.String(), type: oneOf(['function']), function: Type.Object({ name: Type.String(), arguments: Type.String() }) })),
+    ),
+    tool_call_id: Type.Optional(Type.String()),
+  },
+  { $id: 'OpenAIMessage', description: 'A message as the Chat Completions API takes it in `messages`' },
 );
 
 export const TokenUsage = Type.Object(
@@ -150,16 +227,34 @@ export const TokenUsage = Type.Object(
   { $id: 'TokenUsage' },
 );
 
+const evictedIds = () => Type.Array(Type.String(), { description: 'Ids of the messages evicted to make room, oldest first' });
+
 export const AppendedMessage = Type.Object(
-  {
-    message: ref(Message),
-    token_usage: ref(TokenUsage),
-    evicted: Type.Array(Type.String(), { description: 'Ids of the messages evicted to make room, oldest first' }),
-  },
+  { message: ref(Message), token_usage: ref(TokenUsage), evicted: evictedIds() },
   { $id: 'AppendedMessage' },
 );
 
-export const MessageWindow = Type.Object({ messages: Type.Array(ref(Message)), token_usage: ref(TokenUsage) }, { $id: 'MessageWindow' });
+export const AppendedTurn = Type.Object(
+  { messages: Type.Array(ref(Message)), token_usage: ref(TokenUsage), evicted: evictedIds() },
+  { $id: 'AppendedTurn' },
+);
+
+export const MessageWindow = Type.Object(
+  {
+    messages: Type.Union([Type.Array(ref(Message)), Type.Array(ref(OpenAIMessage))], { description: 'Message by default; OpenAIMessage with ?format=openai' }),
+    token_usage: ref(TokenUsage),
+  },
+  { $id: 'MessageWindow' },
+);
+
+export const WindowQuery = Type.Object(
+  {
+    format: Type.Optional(
+      oneOf(['neutral', 'openai'], { description: 'neutral (the default): messages as stored, with ids, tokens and times; openai: ready for Chat Completions `messages`' }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export const Checkpoint = Type.Object(
   { checkpoint_id: Type.String(), created_at: Type.String({ format: 'date-time' }), message_count: Type.Integer() },
@@ -208,10 +303,18 @@ export const COMPONENT_SCHEMAS: readonly TSchema[] = [
   SessionList,
   DeletedSessions,
   MessageRole,
+  TextPart,
+  ImageUrlPart,
+  FilePart,
+  ContentPart,
+  ToolCall,
   AppendMessage,
+  AppendTurn,
   Message,
+  OpenAIMessage,
   TokenUsage,
   AppendedMessage,
+  AppendedTurn,
   MessageWindow,
   Checkpoint,
   CheckpointList,

@@ -40,7 +40,7 @@ end
 
 local system = redis.call('LRANGE', KEYS[2], 0, -1)
 local conversation = redis.call('LRANGE', KEYS[3], 0, -1)
-local state = redis.call('HMGET', KEYS[4], 'seq', 'system_tokens', 'conversation_tokens')
+local state = redis.call('HMGET', KEYS[4], 'seq', 'system_tokens', 'conversation_tokens', 'open_unit', 'open_calls', 'open_tokens')
 local count = #system + #conversation
 local seq = redis.call('HINCRBY', KEYS[4], 'checkpoint_seq', 1)
 redis.call('HSET', KEYS[5], ARGV[1], cjson.encode({
@@ -50,6 +50,10 @@ redis.call('HSET', KEYS[6], ARGV[1], cjson.encode({
   seq = tonumber(state[1]) or 0,
   system_tokens = tonumber(state[2]) or 0,
   conversation_tokens = tonumber(state[3]) or 0,
+  -- A unit with unanswered tool calls is part of the window: restoring must reopen it (nil fields are left out).
+  open_unit = tonumber(state[4]),
+  open_calls = state[5] or nil,
+  open_tokens = tonumber(state[6]),
   system = system,
   conversation = conversation,
 }))

@@ -2,22 +2,28 @@ import type { MemoryDb } from '../store/memory-db.js';
 import type { Reply } from '../store/port.js';
 import { defineScript } from '../store/script.js';
 
-/** The Lua prelude of the scripts that use a window: `touchWindow`. */
-const WINDOW_PRELUDE = [new URL('./touch-window.lua', import.meta.url)];
+/** The Lua prelude of the scripts that use a window: `touchWindow`, `readHeader`. */
+const WINDOW_PRELUDE = [new URL('./window-prelude.lua', import.meta.url)];
 
 /*
  * The short-term memory scripts: each a Lua file beside this one and its JavaScript twin for the memory store,
  * written to follow the Lua step by step. The .lua headers say what each KEYS/ARGV entry is.
  */
 
-/** A message as the window stores it (one JSON string per list element). */
+/** A message as the window stores it (one JSON text per list element): the appended message plus the window's fields. */
 export interface StoredMessage {
   seq: number;
-  id: string;
-  role: string;
-  content: string;
+  /** The seq of the message that opened this message's eviction unit (its own, unless it answers a tool call). */
+  unit: number;
   tokens: number;
+  id: string;
   created_at: string;
+  role: string;
+  content: unknown;
+  tool_calls?: Array<{ id: string; name: string; arguments: string }>;
+  tool_call_id?: string;
+  name?: string;
+  metadata?: Record<string, unknown>;
 }
 
 export interface CheckpointInfo {
@@ -34,6 +40,9 @@ interface Snapshot {
   conversation_tokens: number;
   system: string[];
   conversation: string[];
+  open_unit?: number;
+  open_calls?: string;
+  open_tokens?: number;
 }
 
 /** The window TTL a script sets: its own, but never longer than the session has left. */
@@ -53,42 +62,107 @@ function numberField(hash: Map<string, string> | undefined, field: string): numb
 /** Lua's cjson writes an empty array as `{}`; read either as a list. */
 const asList = (value: unknown): string[] => (Array.isArray(value) ? (value as string[]) : []);
 
-export const appendMessageScript = defineScript('append-message', new URL('./append-message.lua', import.meta.url), (db, keys, args) => {
+/** Fields of the window state that hold an open unit (an assistant message whose tool calls are not all answered). */
+const OPEN_FIELDS = ['open_unit', 'open_calls', 'open_tokens'] as const;
+
+/** The header the Lua prelude's readHeader reads: seq, unit, tokens, id. */
+export function readHeader(element: string): { seq: number; unit: number; tokens: number; id: string } {
+  const match = /^\{"seq":(\d+),"unit":(\d+),"tokens":(\d+),"id":"([^"]+)"/.exec(element);
+  if (match) return { seq: Number(match[1]), unit: Number(match[2]), tokens: Number(match[3]), id: match[4]! };
+  const old = JSON.parse(element) as { seq: number; tokens: number; id: string };
+  return { seq: old.seq, unit: old.seq, tokens: old.tokens, id: old.id };
+}
+
+/** Puts the script's seq and unit in front of the JSON text Node built, as append-messages.lua does. */
+export const storedElement = (seq: number, unit: number, body: string) => `{"seq":${seq},"unit":${unit},${body.slice(1)}`;
+
+export const appendMessagesScript = defineScript('append-messages', new URL('./append-messages.lua', import.meta.url), (db, keys, args) => {
   const [sessionKey, systemKey, conversationKey, stateKey] = keys as [string, string, string, string];
-  const [id, role, content, tokensText, createdAt, budgetText, ttlText] = args as [string, string, string, string, string, string, string];
   const sessionTtl = db.pttl(sessionKey);
   if (sessionTtl === -2) return [0];
-  const tokens = Number(tokensText);
-  const budget = Number(budgetText);
+  const budget = Number(args[0]);
+  const count = Number(args[2]);
   const state = db.hash(stateKey);
+  const seq = numberField(state, 'seq');
   let systemTokens = numberField(state, 'system_tokens');
   let conversationTokens = numberField(state, 'conversation_tokens');
-  if (systemTokens + tokens > budget) return [-1, systemTokens];
+  let openUnit = state?.has('open_unit') ? Number(state.get('open_unit')) : undefined;
+  let openCalls = state?.has('open_calls') ? (JSON.parse(state.get('open_calls')!) as string[]) : [];
+  let openTokens = numberField(state, 'open_tokens');
 
-  const writable = db.hash(stateKey, true);
-  const seq = numberField(writable, 'seq') + 1;
-  writable.set('seq', String(seq));
-  const message: StoredMessage = { seq, id, role, content, tokens, created_at: createdAt };
-  if (role === 'system') {
-    db.list(systemKey, true).push(JSON.stringify(message));
-    systemTokens += tokens;
-  } else {
-    db.list(conversationKey, true).push(JSON.stringify(message));
-    conversationTokens += tokens;
+  const plan: number[] = [];
+  let lastUnit: number | undefined;
+  let lastUnitTokens = 0;
+  let addedSystem = 0;
+  for (let i = 1; i <= count; i++) {
+    const base = 3 + 5 * (i - 1);
+    const [role, tokensText, , calls, answers] = args.slice(base, base + 5) as [string, string, string, string, string];
+    const tokens = Number(tokensText);
+    let unit = seq + i;
+    if (role === 'tool') {
+      const found = openCalls.indexOf(answers);
+      if (found < 0) return [-2, i, answers, JSON.stringify(openCalls)];
+      openCalls = openCalls.filter((_, k) => k !== found);
+      unit = openUnit!;
+      openTokens += tokens;
+      lastUnit = unit;
+      lastUnitTokens = openTokens;
+    } else {
+      if (openCalls.length > 0) return [-3, i, JSON.stringify(openCalls)];
+      if (role === 'system') {
+        addedSystem += tokens;
+      } else {
+        lastUnit = unit;
+        lastUnitTokens = tokens;
+        if (calls !== '') {
+          openUnit = unit;
+          openCalls = JSON.parse(calls) as string[];
+          openTokens = tokens;
+        }
+      }
+    }
+    plan[i] = unit;
   }
+  if (systemTokens + addedSystem + lastUnitTokens > budget) return [-1, systemTokens + addedSystem, lastUnitTokens];
+
+  for (let i = 1; i <= count; i++) {
+    const base = 3 + 5 * (i - 1);
+    const element = storedElement(seq + i, plan[i]!, args[base + 2]!);
+    if (args[base] === 'system') {
+      db.list(systemKey, true).push(element);
+    } else {
+      db.list(conversationKey, true).push(element);
+      conversationTokens += Number(args[base + 1]);
+    }
+  }
+  systemTokens += addedSystem;
 
   const evicted: string[] = [];
   const conversation = db.list(conversationKey);
   while (systemTokens + conversationTokens > budget && conversation && conversation.length > 0) {
-    const gone = JSON.parse(conversation.shift()!) as StoredMessage;
-    conversationTokens -= gone.tokens;
-    evicted.push(gone.id);
+    const { unit } = readHeader(conversation[0]!);
+    if (unit === lastUnit) break;
+    while (conversation.length > 0 && readHeader(conversation[0]!).unit === unit) {
+      const gone = readHeader(conversation.shift()!);
+      conversationTokens -= gone.tokens;
+      evicted.push(gone.id);
+    }
   }
   db.dropIfEmpty(conversationKey);
+
+  const writable = db.hash(stateKey, true);
+  writable.set('seq', String(seq + count));
   writable.set('system_tokens', String(systemTokens));
   writable.set('conversation_tokens', String(conversationTokens));
-  touch(db, [systemKey, conversationKey, stateKey], windowTtl(sessionTtl, Number(ttlText)));
-  return [1, seq, systemTokens + conversationTokens, evicted];
+  if (openCalls.length > 0) {
+    writable.set('open_unit', String(openUnit));
+    writable.set('open_calls', JSON.stringify(openCalls));
+    writable.set('open_tokens', String(openTokens));
+  } else {
+    for (const field of OPEN_FIELDS) writable.delete(field);
+  }
+  touch(db, [systemKey, conversationKey, stateKey], windowTtl(sessionTtl, Number(args[1])));
+  return [1, seq + 1, systemTokens + conversationTokens, evicted];
 }, WINDOW_PRELUDE);
 
 export const readWindowScript = defineScript('read-window', new URL('./read-window.lua', import.meta.url), (db, keys, args) => {
@@ -149,6 +223,11 @@ export const createCheckpointScript = defineScript('create-checkpoint', new URL(
     system,
     conversation,
   };
+  if (state.has('open_unit')) {
+    snapshot.open_unit = numberField(state, 'open_unit');
+    snapshot.open_calls = state.get('open_calls');
+    snapshot.open_tokens = numberField(state, 'open_tokens');
+  }
   db.hash(checkpointsKey, true).set(id, JSON.stringify(info));
   db.hash(snapshotsKey, true).set(id, JSON.stringify(snapshot));
   touch(db, [checkpointsKey, snapshotsKey], keep);
@@ -183,6 +262,13 @@ export const restoreCheckpointScript = defineScript('restore-checkpoint', new UR
   state.set('seq', String(Math.max(numberField(state, 'seq'), saved.seq)));
   state.set('system_tokens', String(saved.system_tokens));
   state.set('conversation_tokens', String(saved.conversation_tokens));
+  if (saved.open_unit !== undefined) {
+    state.set('open_unit', String(saved.open_unit));
+    state.set('open_calls', saved.open_calls!);
+    state.set('open_tokens', String(saved.open_tokens));
+  } else {
+    for (const field of OPEN_FIELDS) state.delete(field);
+  }
   touch(db, [systemKey, conversationKey, stateKey], windowTtl(sessionTtl, Number(ttlText)));
   return [1, system.length + conversation.length];
 }, WINDOW_PRELUDE);

@@ -27,6 +27,11 @@ end
 -- Sequence numbers only grow, so messages appended after the restore still sort after the restored ones.
 local seq = math.max(tonumber(redis.call('HGET', KEYS[4], 'seq')) or 0, saved.seq)
 redis.call('HSET', KEYS[4], 'seq', seq, 'system_tokens', saved.system_tokens, 'conversation_tokens', saved.conversation_tokens)
+if saved.open_unit then
+  redis.call('HSET', KEYS[4], 'open_unit', saved.open_unit, 'open_calls', saved.open_calls, 'open_tokens', saved.open_tokens)
+else
+  redis.call('HDEL', KEYS[4], 'open_unit', 'open_calls', 'open_tokens')
+end
 
 touchWindow(sessionTtl, tonumber(ARGV[2]))
 return {1, #saved.system + #saved.conversation}

@@ -51,8 +51,8 @@ describe.each(allBackends)('ShortTermMemory on %s', (backend) => {
       evicted: [],
     });
     await m.append(s.user, s.id, { role: 'user', content: 'héllo ✓ 你好' });
-    await m.append(s.user, s.id, { role: 'assistant', content: 'Hi.' });
-    await m.append(s.user, s.id, { role: 'tool', content: '{"ok":true,"path":"a/b"}' });
+    await m.append(s.user, s.id, { role: 'assistant', content: 'Hi.', toolCalls: [{ id: 'call_1', name: 'read', arguments: '{"path":"a/b"}' }] });
+    await m.append(s.user, s.id, { role: 'tool', content: '{"ok":true,"path":"a/b"}', toolCallId: 'call_1' });
     await m.append(s.user, s.id, { role: 'system', content: 'Later rule.' });
     const window = await m.read(s.user, s.id);
     expect(window!.messages.map((msg) => [msg.role, msg.content])).toEqual([
@@ -100,7 +100,7 @@ describe.each(allBackends)('ShortTermMemory on %s', (backend) => {
     const [a] = (await m.read(s.user, s.id))!.messages;
 
     // Needs 8 tokens: the two oldest non-system messages go, the system message that sits between them stays.
-    const d = await m.append(s.user, s.id, { role: 'tool', content: text(8, 'd') });
+    const d = await m.append(s.user, s.id, { role: 'assistant', content: text(8, 'd') });
     expect(d!.evicted).toEqual([a!.id, b!.message.id]);
     expect(d!.tokenUsage.used).toBe(18);
     expect(await contents(m, s)).toEqual([text(5, 's'), text(5, 'c'), text(8, 'd')]);

@@ -1,35 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { assertTtl } from '../cache/cache-service.js';
-import { CapacityError, ValidationError } from '../errors.js';
+import { CapacityError, ConflictError, ValidationError } from '../errors.js';
 import { assertId, LONG_TERM_TTL, SHORT_TERM_TTL } from '../keys.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
 import { sessionKeys } from '../sessions/session-keys.js';
-import { IDEMPOTENCY_TTL, onceFor, runOnce, type IdempotencyOptions } from '../idempotency/once.js';
+import { IDEMPOTENCY_TTL, onceFor, runOnce, type IdempotencyOptions, type Once } from '../idempotency/once.js';
 import type { Reply, Store } from '../store/port.js';
 import {
-  appendMessageScript,
+  appendMessagesScript,
   createCheckpointScript,
   listCheckpointsScript,
   readWindowScript,
   restoreCheckpointScript,
+  storedElement,
   type CheckpointInfo,
   type StoredMessage,
 } from './memory-scripts.js';
+import { checkMessage, MESSAGE_LIMITS, type CheckedMessage, type Message, type MessageInput, type MessageRole } from './messages.js';
 import { countTokens, TOKEN_ENCODINGS, type TokenEncoding } from './tokens.js';
 
-export const MESSAGE_ROLES = ['system', 'user', 'assistant', 'tool'] as const;
-export type MessageRole = (typeof MESSAGE_ROLES)[number];
-
-export interface Message {
-  id: string;
-  role: MessageRole;
-  content: string;
-  /** Tokens of `content` in the window's encoding. */
-  tokens: number;
-  /** ISO-8601, UTC. */
-  createdAt: string;
-}
+export { MESSAGE_ROLES } from './messages.js';
+export type { Message, MessageInput, MessageRole } from './messages.js';
 
 export interface TokenUsage {
   used: number;
@@ -40,6 +32,14 @@ export interface TokenUsage {
 
 export interface AppendResult {
   message: Message;
+  tokenUsage: TokenUsage;
+  /** Ids of the messages evicted to make room, oldest first. */
+  evicted: string[];
+}
+
+export interface AppendTurnResult {
+  /** The turn's messages as stored, in order. */
+  messages: Message[];
   tokenUsage: TokenUsage;
   /** Ids of the messages evicted to make room, oldest first. */
   evicted: string[];
@@ -75,8 +75,6 @@ export interface ShortTermMemoryOptions {
   /** How long an idempotency record is kept. @default IDEMPOTENCY_TTL */
   idempotencyTtlSeconds?: number;
 }
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * The short-term memory of a session: its recent messages within a token budget. When an append goes over the
@@ -120,69 +118,104 @@ export class ShortTermMemory {
   }
 
   /**
-   * Appends a message. Rejects with ValidationError for an unknown role or content that is not a string or too
-   * large, and with CapacityError, changing nothing, when the message cannot fit the budget even after every
-   * non-system message is evicted. Null when the session is not there. With an idempotency key, a retry answers
-   * with the first attempt's outcome (the same message id) and the message is in the window once.
+   * Appends one message; see appendTurn for what is refused. Null when the session is not there. With an
+   * idempotency key, a retry answers with the first attempt's outcome (the same message id) and the message is in
+   * the window once.
    */
-  async append(
-    userId: string,
-    sessionId: string,
-    input: { role: MessageRole; content: string },
-    options?: IdempotencyOptions,
-  ): Promise<AppendResult | null> {
-    const role = input?.role;
-    if (!MESSAGE_ROLES.includes(role)) {
-      throw new ValidationError(`role must be one of ${MESSAGE_ROLES.join(', ')}`, 'role');
+  async append(userId: string, sessionId: string, input: MessageInput, options?: IdempotencyOptions): Promise<AppendResult | null> {
+    const checked = [await this.#check(input, '')];
+    const once = onceFor(options, userId, 'memory.append', { sessionId, message: checked[0]!.input }, this.#idempotencyTtlSeconds);
+    const appended = await this.#appendChecked(userId, sessionId, checked, once);
+    if (appended === null) return null;
+    return { message: appended.messages[0]!, tokenUsage: appended.tokenUsage, evicted: appended.evicted };
+  }
+
+  /**
+   * Appends a turn — the messages one step of an agent loop produced, such as an assistant message with tool calls
+   * and their results — in order and all or nothing, so concurrent turns never interleave. Rejects, changing
+   * nothing, with ValidationError naming the field for a malformed message or a tool message that answers no open
+   * tool call in the window; with ConflictError for any other message while an assistant message's tool calls are
+   * unanswered (a model refuses such a sequence); and with CapacityError when the turn's last unit cannot fit the
+   * budget even after every other non-system message is evicted. Null when the session is not there. With an
+   * idempotency key, a retry answers with the first attempt's outcome and the turn is in the window once.
+   */
+  async appendTurn(userId: string, sessionId: string, inputs: MessageInput[], options?: IdempotencyOptions): Promise<AppendTurnResult | null> {
+    if (!Array.isArray(inputs) || inputs.length < 1 || inputs.length > MESSAGE_LIMITS.turnMessages) {
+      throw new ValidationError(`messages must be an array of 1 to ${MESSAGE_LIMITS.turnMessages} messages`, 'messages');
     }
-    const content = input.content;
-    if (typeof content !== 'string') throw new ValidationError('content must be a string', 'content');
-    const bytes = Buffer.byteLength(content, 'utf8');
-    if (bytes > this.#maxMessageBytes) {
-      throw new ValidationError(`content is ${bytes} bytes; at most ${this.#maxMessageBytes} are accepted`, 'content');
-    }
-    if (LONE_SURROGATE.test(content)) {
-      throw new ValidationError('content is not valid Unicode (it has an unpaired surrogate)', 'content');
-    }
-    const keys = sessionKeys(userId, sessionId);
-    const tokens = await countTokens(content, this.#encoding);
+    const checked = await Promise.all(inputs.map((input, i) => this.#check(input, `messages[${i}]`)));
+    const once = onceFor(options, userId, 'memory.appendTurn', { sessionId, messages: checked.map((c) => c.input) }, this.#idempotencyTtlSeconds);
+    return this.#appendChecked(userId, sessionId, checked, once);
+  }
+
+  async #check(input: MessageInput, prefix: string): Promise<CheckedMessage & { tokens: number; prefix: string }> {
+    const checked = checkMessage(input, this.#maxMessageBytes, prefix);
+    const counts = await Promise.all(checked.texts.map((text) => countTokens(text, this.#encoding)));
+    const tokens = counts.reduce((sum, n) => sum + n, 0);
     if (tokens > this.#maxTokens) {
       this.#countAppend('too_large');
-      throw new CapacityError(`content is ${tokens} tokens, more than the whole window budget of ${this.#maxTokens}`, 'content');
+      throw new CapacityError(`${prefix || 'the message'} is ${tokens} tokens, more than the whole window budget of ${this.#maxTokens}`, prefix || 'content');
     }
-    const once = onceFor(options, userId, 'memory.append', { sessionId, role, content }, this.#idempotencyTtlSeconds);
-    const ran = await runOnce(
-      this.#store,
-      appendMessageScript,
-      [keys.session, keys.systemMessages, keys.conversation, keys.windowState],
-      [randomUUID(), role, content, tokens, new Date().toISOString(), this.#maxTokens, this.#ttlMs],
-      once,
-    );
-    // The id and time the message was stored with: the first attempt's on a replay.
-    const [id, , , , createdAt] = ran.args as [string, string, string, string, string];
+    return { ...checked, tokens, prefix };
+  }
+
+  async #appendChecked(
+    userId: string,
+    sessionId: string,
+    turn: Array<CheckedMessage & { tokens: number; prefix: string }>,
+    once: Once | undefined,
+  ): Promise<AppendTurnResult | null> {
+    const keys = sessionKeys(userId, sessionId);
+    const createdAt = new Date().toISOString();
+    const args: Array<string | number> = [this.#maxTokens, this.#ttlMs, turn.length];
+    for (const { input, tokens } of turn) {
+      const message: Message = { id: randomUUID(), ...input, tokens, createdAt };
+      args.push(input.role, tokens, encodeStored(message), input.toolCalls ? JSON.stringify(input.toolCalls.map((call) => call.id)) : '', input.toolCallId ?? '');
+    }
+    const ran = await runOnce(this.#store, appendMessagesScript, [keys.session, keys.systemMessages, keys.conversation, keys.windowState], args, once);
     const reply = ran.reply as [status: number, ...rest: Reply[]];
+    // The messages as stored: with the first attempt's ids and time on a replay.
+    const messages = turn.map((_, i) => withoutSeq(decodeStored(storedElement(0, 0, ran.args[3 + 5 * i + 2]!))));
     if (reply[0] === 0) return null;
     if (reply[0] === -1) {
       this.#countAppend('no_room');
+      const [, system, needed] = reply as [number, number, number];
       throw new CapacityError(
-        `the window's system messages hold ${reply[1]} of ${this.#maxTokens} tokens, leaving no room for ${tokens} more`,
-        'content',
+        `the window's system messages hold ${system} of ${this.#maxTokens} tokens, leaving no room for the ${needed} tokens of the newest turn` +
+          (turn.at(-1)!.input.role === 'tool' ? ' (an assistant message with its tool results is evicted as one; shorten the result, or delete the assistant message)' : ''),
+        turn.length > 1 ? 'messages' : 'content',
+      );
+    }
+    if (reply[0] === -2) {
+      const [, index, callId, open] = reply as [number, number, string, string];
+      const calls = parseIds(open);
+      const field = at(turn[index - 1]!.prefix, 'toolCallId');
+      this.#countAppend('bad_turn');
+      throw new ValidationError(
+        `${field} ${JSON.stringify(callId)} answers no open tool call in the window ` +
+          (calls.length > 0 ? `(open calls: ${calls.join(', ')})` : '(no assistant message is waiting for tool results)'),
+        field,
+      );
+    }
+    if (reply[0] === -3) {
+      const [, index, open] = reply as [number, number, string];
+      this.#countAppend('turn_open');
+      throw new ConflictError(
+        `the window's last assistant message waits for the results of tool calls ${parseIds(open).join(', ')}: ` +
+          'append a tool message for each (or delete that assistant message) before any other message',
+        at(turn[index - 1]!.prefix, 'role'),
       );
     }
     const [, , used, evicted] = reply as [number, number, number, string[]];
     if (!ran.replayed) {
       this.#countAppend('ok');
-      this.#metrics.increment('remembr_memory_tokens_appended_total', {}, tokens, 'Tokens of the messages appended to short-term windows');
+      this.#metrics.increment('remembr_memory_tokens_appended_total', {}, turn.reduce((sum, message) => sum + message.tokens, 0), 'Tokens of the messages appended to short-term windows');
     }
     if (evicted.length > 0 && !ran.replayed) {
       this.#metrics.increment('remembr_memory_evicted_messages_total', {}, evicted.length, 'Messages evicted from short-term windows to stay within budget');
       this.#logger.debug({ sessionId, evicted: evicted.length }, 'Short-term window evicted messages');
     }
-    return {
-      message: { id, role, content, tokens, createdAt },
-      tokenUsage: this.#usage(used),
-      evicted: [...evicted],
-    };
+    return { messages, tokenUsage: this.#usage(used), evicted: [...evicted] };
   }
 
   /** The window, oldest message first; null when the session is not there. */
@@ -268,20 +301,58 @@ function positive(value: number, field: string): number {
   return value;
 }
 
-function toMessage(text: string): StoredMessage {
-  return JSON.parse(text) as StoredMessage;
+/** The stored JSON text of a message: its header fields first, in the order the scripts read them. */
+function encodeStored(message: Message): string {
+  const stored: Omit<StoredMessage, 'seq' | 'unit'> = {
+    tokens: message.tokens,
+    id: message.id,
+    created_at: message.createdAt,
+    role: message.role,
+    content: message.content,
+  };
+  if (message.toolCalls !== undefined) stored.tool_calls = message.toolCalls;
+  if (message.toolCallId !== undefined) stored.tool_call_id = message.toolCallId;
+  if (message.name !== undefined) stored.name = message.name;
+  if (message.metadata !== undefined) stored.metadata = message.metadata;
+  return JSON.stringify(stored);
+}
+
+export function decodeStored(text: string): Message & { seq: number } {
+  const stored = JSON.parse(text) as StoredMessage;
+  const message: Message & { seq: number } = {
+    seq: stored.seq,
+    id: stored.id,
+    role: stored.role as MessageRole,
+    content: stored.content as Message['content'],
+    tokens: stored.tokens,
+    createdAt: stored.created_at,
+  };
+  if (stored.tool_calls !== undefined) message.toolCalls = stored.tool_calls;
+  if (stored.tool_call_id !== undefined) message.toolCallId = stored.tool_call_id;
+  if (stored.name !== undefined) message.name = stored.name;
+  if (stored.metadata !== undefined) message.metadata = stored.metadata;
+  return message;
+}
+
+const withoutSeq = ({ seq: _seq, ...message }: Message & { seq: number }): Message => message;
+
+const at = (prefix: string, field: string) => (prefix ? `${prefix}.${field}` : field);
+
+/** A JSON list of ids from a script; Lua's cjson writes an empty one as `{}`. */
+function parseIds(text: string | undefined): string[] {
+  const value: unknown = text ? JSON.parse(text) : [];
+  return Array.isArray(value) ? (value as string[]) : [];
 }
 
 /** Both lists are in sequence order already; one pass puts the window back in the order it was written. */
 function mergeBySequence(system: string[], conversation: string[]): Message[] {
-  const a = system.map(toMessage);
-  const b = conversation.map(toMessage);
+  const a = system.map(decodeStored);
+  const b = conversation.map(decodeStored);
   const merged: Message[] = [];
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    const next = j >= b.length || (i < a.length && a[i]!.seq < b[j]!.seq) ? a[i++]! : b[j++]!;
-    merged.push({ id: next.id, role: next.role as MessageRole, content: next.content, tokens: next.tokens, createdAt: next.created_at });
+    merged.push(withoutSeq(j >= b.length || (i < a.length && a[i]!.seq < b[j]!.seq) ? a[i++]! : b[j++]!));
   }
   return merged;
 }

@@ -244,8 +244,11 @@ export function loadEncoder(encoding: TokenEncoding = 'cl100k_base'): Promise<By
  * queue a third of a second of counting in front of every other request.
  */
 export const INLINE_COUNT_CHARS = 2048;
-/** A count that takes longer than this means the worker is stuck: it is replaced and the count rejected. */
-const WORKER_DEADLINE_MS = 10_000;
+/**
+ * A worker with counts in flight that answers none for this long is stuck (counting is n log n, so only a bug can
+ * do that): it is replaced and its counts rejected. Generous, as a loaded machine can take seconds to start one.
+ */
+const WORKER_SILENCE_MS = 30_000;
 
 /**
  * How many tokens `text` is in `encoding`. Special-token markers such as `<|endoftext|>` are counted as the plain
@@ -265,7 +268,8 @@ export async function countTokens(text: string, encoding: TokenEncoding = 'cl100
 class WorkerCounter {
   #worker: Worker | undefined;
   #nextId = 0;
-  readonly #pending = new Map<number, { resolve: (count: number) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
+  readonly #pending = new Map<number, { resolve: (count: number) => void; reject: (err: Error) => void }>();
+  #watchdog: NodeJS.Timeout | undefined;
 
   count(text: string, encoding: TokenEncoding): Promise<number> {
     if (!TOKEN_ENCODINGS.includes(encoding)) {
@@ -274,10 +278,11 @@ class WorkerCounter {
     const worker = this.#start();
     const id = this.#nextId++;
     return new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => this.#fail(worker, new Error(`token counting took over ${WORKER_DEADLINE_MS} ms`)), WORKER_DEADLINE_MS);
-      timer.unref();
-      this.#pending.set(id, { resolve, reject, timer });
-      if (this.#pending.size === 1) worker.ref();
+      this.#pending.set(id, { resolve, reject });
+      if (this.#pending.size === 1) {
+        worker.ref();
+        this.#arm(worker);
+      }
       worker.postMessage({ id, text, encoding } satisfies CountJob);
     });
   }
@@ -296,9 +301,13 @@ class WorkerCounter {
       const job = this.#pending.get(answer.id);
       if (job === undefined) return;
       this.#pending.delete(answer.id);
-      clearTimeout(job.timer);
       // Referenced only while counts are in flight: an idle worker must not keep the process running.
-      if (this.#pending.size === 0) worker.unref();
+      if (this.#pending.size === 0) {
+        worker.unref();
+        clearTimeout(this.#watchdog);
+      } else {
+        this.#arm(worker);
+      }
       if ('count' in answer) job.resolve(answer.count);
       else job.reject(new Error(answer.error));
     });
@@ -308,13 +317,17 @@ class WorkerCounter {
     return worker;
   }
 
+  #arm(worker: Worker): void {
+    clearTimeout(this.#watchdog);
+    this.#watchdog = setTimeout(() => this.#fail(worker, new Error(`the token-counting worker answered nothing for ${WORKER_SILENCE_MS} ms`)), WORKER_SILENCE_MS);
+    this.#watchdog.unref();
+  }
+
   #fail(worker: Worker, err: Error): void {
     if (this.#worker !== worker) return;
     this.#worker = undefined;
-    for (const job of this.#pending.values()) {
-      clearTimeout(job.timer);
-      job.reject(err);
-    }
+    clearTimeout(this.#watchdog);
+    for (const job of this.#pending.values()) job.reject(err);
     this.#pending.clear();
     void worker.terminate();
   }

@@ -7,7 +7,7 @@ import { silentLogger, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
 import { IDEMPOTENCY_TTL, onceFor, runOnce, type IdempotencyOptions } from '../idempotency/once.js';
 import type { Reply, Store } from '../store/port.js';
-import { getWithTtlScript, readPairs } from '../store/read-scripts.js';
+import { getWithTtlScript, readPairs } from '../store/store-scripts.js';
 import { ownedKeys, sessionIndexKey, sessionKeys } from './session-keys.js';
 import {
   createSessionScript,

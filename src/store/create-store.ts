@@ -5,12 +5,19 @@ import { ConfigError } from '../errors.js';
 import { MemoryStore } from './memory-store.js';
 import type { Store } from './port.js';
 import { RedisClusterStore } from './redis-cluster-store.js';
+import { RedisSentinelStore } from './redis-sentinel-store.js';
 import { RedisStore } from './redis-store.js';
 
 type StoreConfig = Pick<
   Config,
   | 'redisUrl'
   | 'redisCluster'
+  | 'redisSentinels'
+  | 'redisSentinelName'
+  | 'redisUsername'
+  | 'redisPassword'
+  | 'redisSentinelPassword'
+  | 'redisTls'
   | 'redisConnections'
   | 'clientCache'
   | 'redisCommandTimeoutMs'
@@ -20,21 +27,36 @@ type StoreConfig = Pick<
 >;
 
 /**
- * The store the configuration asks for: Redis when `redisUrl` is set (a Redis Cluster seeded by it when
- * `redisCluster` is true), the embedded memory store otherwise. Waits at most the connect timeout for Redis; an
- * unreachable Redis still yields a (degraded) store.
+ * The store the configuration asks for: the primary that Redis Sentinels name when `redisSentinels` is set, Redis
+ * when `redisUrl` is set (a Redis Cluster seeded by it when `redisCluster` is true), the embedded memory store
+ * otherwise. Waits at most the connect timeout for Redis; an unreachable Redis still yields a (degraded) store.
  */
 export async function createStore(config: StoreConfig, logger: Logger, metrics?: Metrics): Promise<Store> {
-  if (!config.redisUrl) return new MemoryStore();
-  // Everything but the connection count is the same for one server and a cluster (one connection per master).
-  const common = {
-    url: config.redisUrl,
+  const bounds = {
     commandTimeoutMs: config.redisCommandTimeoutMs,
     connectTimeoutMs: config.redisConnectTimeoutMs,
     tlsCaFile: config.redisTlsCaFile,
     tlsInsecure: config.redisTlsInsecure,
     logger,
   };
+  if (config.redisSentinels) {
+    if (config.clientCache) throw new ConfigError('The client cache needs one Redis server: it is not available with Redis Sentinel');
+    const store = new RedisSentinelStore({
+      ...bounds,
+      sentinels: config.redisSentinels,
+      name: config.redisSentinelName ?? '',
+      username: config.redisUsername,
+      password: config.redisPassword,
+      sentinelPassword: config.redisSentinelPassword,
+      tls: config.redisTls,
+      connections: config.redisConnections,
+    });
+    await store.connect(config.redisConnectTimeoutMs);
+    return store;
+  }
+  if (!config.redisUrl) return new MemoryStore();
+  // Everything but the connection count is the same for one server and a cluster (one connection per master).
+  const common = { ...bounds, url: config.redisUrl };
   if (config.redisCluster && config.clientCache) throw new ConfigError('The client cache needs one Redis server: it is not available on a cluster');
   const store = config.redisCluster
     ? new RedisClusterStore(common)

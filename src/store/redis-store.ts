@@ -5,7 +5,7 @@ import { describeRedisUrl } from '../config.js';
 import type { Metrics } from '../observability/metrics.js';
 import { ClientCache, type CachedRead, type ClientCacheOptions } from './client-cache.js';
 import type { Reply, Script, ServerInfo, Store } from './port.js';
-import { getWithTtlScript, readPairs } from './read-scripts.js';
+import { getWithTtlScript, readPairs, setManyScript } from './store-scripts.js';
 import { closeWithin, FailFast, runScript, safeMessage, socketOptions, within } from './redis-common.js';
 
 export interface RedisStoreOptions {
@@ -183,12 +183,10 @@ export class RedisStore implements Store {
       await this.#write(keys, (redis) => redis.mSet(entries.map(([key, value]) => [key, value] as [string, string])));
       return;
     }
-    // MULTI/EXEC: every value and its TTL land together, so no key is ever left without its expiry.
-    await this.#write(keys, (redis) => {
-      const multi = redis.multi();
-      for (const [key, value] of entries) multi.addCommand(['SET', key, value, 'EX', String(ttlSeconds)]);
-      return multi.exec();
-    });
+    // One script: every value and its TTL land together, so no key is ever left without its expiry.
+    const args = entries.map(([, value]) => value);
+    args.push(String(ttlSeconds));
+    await this.#write(keys, (redis) => runScript((command) => redis.sendCommand(command), setManyScript, keys, args));
   }
 
   getMany(keys: string[]): Promise<Array<string | null>> {

@@ -5,6 +5,7 @@ import { DEFAULTS, type Config } from '../../src/index.js';
 import { observeStatuses } from './documented-statuses.js';
 import { captureLogger } from './log-capture.js';
 import { startRedisCluster, type RedisCluster } from './redis-cluster.js';
+import { startRedisSentinelSet, type RedisSentinelSet } from './redis-sentinel.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
 import { ALICE_KEY, BOB_KEY } from './secrets.js';
 import type { Backend } from './stores.js';
@@ -38,22 +39,34 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   };
 }
 
+/** The configuration that points Remembr at a Sentinel set (its Sentinels, its name, the data nodes' password). */
+export function sentinelConfig(set: RedisSentinelSet, password?: string): Partial<Config> {
+  return { redisSentinels: [...set.sentinels], redisSentinelName: set.name, redisPassword: password };
+}
+
 /**
  * A Fastify app (not listening; use `app.inject`) on the given backend, for the describe block it is called in.
- * On `redis` it runs on a redis-server of its own, on `cluster` on a Redis Cluster of its own. Every status it
- * answers must be documented for its route (see documented-statuses.ts): closing it fails otherwise.
+ * On `redis` it runs on a redis-server of its own, on `cluster` on a Redis Cluster of its own, on `sentinel` on a
+ * Sentinel set of its own. Every status it answers must be documented for its route (see documented-statuses.ts):
+ * closing it fails otherwise.
  */
 export function useApp(
   backend: Backend,
   overrides: Partial<Config> = {},
-): { readonly app: FastifyInstance; readonly server?: RedisServer; readonly cluster?: RedisCluster } {
-  const holder: { app: FastifyInstance; server?: RedisServer; cluster?: RedisCluster } = {} as never;
+): { readonly app: FastifyInstance; readonly server?: RedisServer; readonly cluster?: RedisCluster; readonly sentinels?: RedisSentinelSet } {
+  const holder: { app: FastifyInstance; server?: RedisServer; cluster?: RedisCluster; sentinels?: RedisSentinelSet } = {} as never;
   beforeAll(async () => {
     if (backend === 'redis') holder.server = await startRedisServer();
     if (backend === 'cluster') holder.cluster = await startRedisCluster();
+    if (backend === 'sentinel') holder.sentinels = await startRedisSentinelSet();
     const redisUrl = holder.server?.url ?? holder.cluster?.url;
     holder.app = await buildApp({
-      config: testConfig({ redisUrl, redisCluster: backend === 'cluster', ...overrides }),
+      config: testConfig({
+        redisUrl,
+        redisCluster: backend === 'cluster',
+        ...(holder.sentinels ? sentinelConfig(holder.sentinels) : {}),
+        ...overrides,
+      }),
       logger: captureLogger(),
     });
     observeStatuses(holder.app);
@@ -63,6 +76,7 @@ export function useApp(
     await holder.app?.close();
     await holder.server?.stop();
     await holder.cluster?.stop();
+    await holder.sentinels?.stop();
   });
   return holder;
 }

@@ -108,7 +108,7 @@ function onceExited(child: ChildProcess): Promise<void> {
 }
 
 /** Resolves once something accepts TCP connections on the port (redis-server listens when ready). */
-async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const open = await new Promise<boolean>((resolve) => {

@@ -3,9 +3,11 @@ import { StoreUnavailableError } from '../../src/errors.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import type { Store } from '../../src/store/port.js';
 import { RedisClusterStore } from '../../src/store/redis-cluster-store.js';
+import { RedisSentinelStore } from '../../src/store/redis-sentinel-store.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import { captureLogger } from './log-capture.js';
 import { startRedisCluster, type RedisCluster } from './redis-cluster.js';
+import { startRedisSentinelSet, type RedisSentinelSet } from './redis-sentinel.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
 
 /**
@@ -14,10 +16,12 @@ import { startRedisServer, type RedisServer } from './redis-server.js';
  */
 export const backends = ['memory', 'redis'] as const;
 /**
- * The same plus a three-master Redis Cluster of the suite's own, for the library suites (the store contract and
- * the services on it). Starting a cluster takes a couple of seconds, so the HTTP suites stay on `backends`.
+ * The same plus a three-master Redis Cluster and a Redis Sentinel set (primary, replica, three Sentinels) of the
+ * suite's own, for the library suites (the store contract and the services on it). Starting either takes a couple
+ * of seconds, so the HTTP suites stay on `backends` (test/cluster.test.ts and test/sentinel.test.ts run the service
+ * on each).
  */
-export const allBackends = ['memory', 'redis', 'cluster'] as const;
+export const allBackends = ['memory', 'redis', 'cluster', 'sentinel'] as const;
 /**
  * allBackends plus a RedisStore with its client cache on (RESP3, tracking): the suites of what the cache serves
  * (the store contract, CacheService, sessions) run on it too.
@@ -43,6 +47,22 @@ export function openRedisClusterStore(
   return new RedisClusterStore({ url, commandTimeoutMs: 1000, connectTimeoutMs: 1000, logger: captureLogger(), ...overrides });
 }
 
+export function openRedisSentinelStore(
+  set: RedisSentinelSet,
+  overrides: Partial<ConstructorParameters<typeof RedisSentinelStore>[0]> = {},
+): RedisSentinelStore {
+  return new RedisSentinelStore({
+    sentinels: set.sentinels,
+    name: set.name,
+    tls: false,
+    connections: 2,
+    commandTimeoutMs: 1000,
+    connectTimeoutMs: 1000,
+    logger: captureLogger(),
+    ...overrides,
+  });
+}
+
 /**
  * The deadline of the shared suites' stores: they test behaviour, not the bound (the fault suites make their own
  * stores with tight deadlines), and a 10,000-key setMany on a busy two-core machine may take more than a second.
@@ -50,8 +70,13 @@ export function openRedisClusterStore(
 const SUITE_COMMAND_TIMEOUT_MS = 5000;
 
 /** A fresh store of the given kind for the describe block it is called in. */
-export function useStore(backend: Backend): { readonly store: Store; readonly server?: RedisServer; readonly cluster?: RedisCluster } {
-  const holder: { store: Store; server?: RedisServer; cluster?: RedisCluster } = {} as never;
+export function useStore(backend: Backend): {
+  readonly store: Store;
+  readonly server?: RedisServer;
+  readonly cluster?: RedisCluster;
+  readonly sentinels?: RedisSentinelSet;
+} {
+  const holder: { store: Store; server?: RedisServer; cluster?: RedisCluster; sentinels?: RedisSentinelSet } = {} as never;
   beforeAll(async () => {
     if (backend === 'memory') {
       holder.store = new MemoryStore();
@@ -60,6 +85,13 @@ export function useStore(backend: Backend): { readonly store: Store; readonly se
     if (backend === 'cluster') {
       holder.cluster = await startRedisCluster();
       const store = openRedisClusterStore(holder.cluster.url, { commandTimeoutMs: SUITE_COMMAND_TIMEOUT_MS });
+      await store.connect(10_000);
+      holder.store = store;
+      return;
+    }
+    if (backend === 'sentinel') {
+      holder.sentinels = await startRedisSentinelSet();
+      const store = openRedisSentinelStore(holder.sentinels, { commandTimeoutMs: SUITE_COMMAND_TIMEOUT_MS });
       await store.connect(10_000);
       holder.store = store;
       return;
@@ -76,6 +108,7 @@ export function useStore(backend: Backend): { readonly store: Store; readonly se
     await holder.store?.close();
     await holder.server?.stop();
     await holder.cluster?.stop();
+    await holder.sentinels?.stop();
   });
   return holder;
 }
@@ -87,6 +120,7 @@ export function useStore(backend: Backend): { readonly store: Store; readonly se
 export async function sendToEveryServer(store: Store, command: string[]): Promise<unknown[]> {
   if (store instanceof RedisStore) return [await store.client.sendCommand(command)];
   if (store instanceof RedisClusterStore) return store.sendToEveryMaster(command);
+  if (store instanceof RedisSentinelStore && store.primary) return [await store.primary.client.sendCommand(command)];
   return [];
 }
 

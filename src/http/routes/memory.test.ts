@@ -100,7 +100,14 @@ describe.each(backends)('short-term memory routes on %s', (backend) => {
       [{ content: 'x' }, 'role'],
       [{ role: 'user', content: 42 }, 'content'],
       [{ role: ['user'], content: 'x' }, 'role'],
-      [{ role: 'user', content: 'x', name: 'extra' }, 'name'],
+      [{ role: 'user', content: 'x', extra: 'field' }, 'extra'],
+      [{ role: 'user', content: 'x', name: 'no spaces allowed' }, 'name'],
+      [{ role: 'tool', content: 'x' }, 'tool_call_id'],
+      [{ role: 'user', content: 'x', tool_call_id: 'c1' }, 'tool_call_id'],
+      [{ role: 'assistant', content: null }, 'content'],
+      [{ role: 'assistant', content: 'x', tool_calls: [{ id: 'c1', name: 'f', arguments: '{not json' }] }, 'tool_calls[0].arguments'],
+      [{ role: 'assistant', content: 'x', tool_calls: [{ id: 'c1', name: 'f' }] }, 'tool_calls.0.arguments'],
+      [{ role: 'user', content: [{ type: 'video', url: 'x' }] }, 'content.0'],
     ];
     for (const [body, field] of cases) {
       const res = await call('POST', `/sessions/${id}/messages`, body as object);
@@ -226,5 +233,90 @@ describe('short-term memory routes when Redis is down', () => {
     } finally {
       await ctx.server!.start();
     }
+  });
+});
+
+describe.each(backends)('messages as agents write them, over HTTP on %s', (backend) => {
+  const ctx = useApp(backend);
+  const call = (method: 'GET' | 'POST', url: string, payload?: object) =>
+    ctx.app.inject({ method, url: `/api/v1${url}`, headers: asAlice, ...(payload ? { payload } : {}) });
+  const newSession = async () => (await call('POST', '/sessions', { agent_id: 'agent' })).json().session_id as string;
+  const strip = ({ id: _id, tokens: _tokens, created_at: _created, ...rest }: Record<string, unknown>) => rest;
+
+  const turn = [
+    { role: 'system', content: 'Be brief.' },
+    {
+      role: 'user',
+      name: 'alice',
+      content: [
+        { type: 'text', text: 'Weather in Paris? 你好 👋🏽' },
+        { type: 'image_url', image_url: { url: 'https://example.com/map.png', detail: 'high' } },
+        { type: 'text', text: '' },
+      ],
+      metadata: { trace: { id: 't-1', n: [1, 2.5, null, true] }, empty: {} },
+    },
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [
+        { id: 'call_w', name: 'get_weather', arguments: '{"city":"Paris"}' },
+        { id: 'call_t', name: 'get_time', arguments: '{"tz":"Europe/Paris"}' },
+      ],
+    },
+    { role: 'tool', tool_call_id: 'call_w', content: '{"temperature":18}' },
+    { role: 'tool', tool_call_id: 'call_t', content: [{ type: 'text', text: '14:05' }] },
+    { role: 'assistant', content: '' },
+  ];
+
+  it('POST /sessions/{id}/turns stores a whole tool-calling turn and GET returns exactly what was sent', async () => {
+    const id = await newSession();
+    const res = await call('POST', `/sessions/${id}/turns`, { messages: turn });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().messages.map(strip)).toEqual(turn);
+    const read = (await call('GET', `/sessions/${id}/messages`)).json();
+    expect(read.messages).toEqual(res.json().messages);
+    expect(read.messages.map(strip)).toEqual(turn);
+    expect((await call('GET', `/sessions/${id}/messages?format=neutral`)).json()).toEqual(read);
+  });
+
+  it('GET /sessions/{id}/messages?format=openai answers Chat Completions input', async () => {
+    const id = await newSession();
+    await call('POST', `/sessions/${id}/turns`, { messages: turn });
+    const res = await call('GET', `/sessions/${id}/messages?format=openai`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', name: 'alice', content: turn[1]!.content },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: 'call_w', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+          { id: 'call_t', type: 'function', function: { name: 'get_time', arguments: '{"tz":"Europe/Paris"}' } },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'call_w', content: '{"temperature":18}' },
+      { role: 'tool', tool_call_id: 'call_t', content: [{ type: 'text', text: '14:05' }] },
+      { role: 'assistant', content: '' },
+    ]);
+    expect((await call('GET', `/sessions/${id}/messages?format=xml`)).statusCode).toBe(400);
+  });
+
+  it('answers 400 naming an unknown tool_call_id, 409 for a message while calls are open, and changes nothing', async () => {
+    const id = await newSession();
+    const stray = await call('POST', `/sessions/${id}/messages`, { role: 'tool', tool_call_id: 'call_ghost', content: 'x' });
+    expect(stray.statusCode).toBe(400);
+    expect(stray.json().error).toMatchObject({ code: 'VALIDATION_ERROR', details: [{ field: 'tool_call_id' }] });
+    expect(stray.json().error.message).toContain('"call_ghost"');
+    await call('POST', `/sessions/${id}/messages`, turn[2]!);
+    const before = (await call('GET', `/sessions/${id}/messages`)).json();
+    const early = await call('POST', `/sessions/${id}/messages`, { role: 'user', content: 'and?' });
+    expect(early.statusCode).toBe(409);
+    expect(early.json().error).toMatchObject({ code: 'CONFLICT', details: [{ field: 'role' }] });
+    expect(early.json().error.message).toMatch(/call_w, call_t/);
+    const inTurn = await call('POST', `/sessions/${id}/turns`, { messages: [turn[3], { role: 'tool', tool_call_id: 'call_x', content: 'x' }] });
+    expect(inTurn.statusCode).toBe(400);
+    expect(inTurn.json().error.details).toEqual([expect.objectContaining({ field: 'messages[1].tool_call_id' })]);
+    expect((await call('GET', `/sessions/${id}/messages`)).json()).toEqual(before);
   });
 });

@@ -1,29 +1,71 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Message as MessageData, TokenUsage as TokenUsageData } from '../../index.js';
+import type { Static } from '@sinclair/typebox';
+import {
+  CapacityError,
+  ConflictError,
+  toOpenAI,
+  ValidationError,
+  type Message as MessageData,
+  type MessageInput,
+  type TokenUsage as TokenUsageData,
+} from '../../index.js';
 import { notFound } from '../errors.js';
 import { IdempotencyHeaders, idempotencyOf } from '../idempotency.js';
 import {
   AppendedMessage,
+  AppendedTurn,
   AppendMessage,
+  AppendTurn,
   Checkpoint,
   CheckpointList,
   errorResponse,
+  Message,
   MessageWindow,
   ref,
   RestoreCheckpoint,
   Restored,
   SessionParams,
+  WindowQuery,
 } from '../schemas.js';
 
 const sessionMissing = errorResponse('No such session for this user: never created, expired, deleted, or another user’s (NOT_FOUND)');
+const turnOpen = errorResponse('The window’s last assistant message waits for the results of its tool calls; nothing else may be appended until each is answered (CONFLICT)');
+const tooLarge = errorResponse('The message (or the turn’s last unit) is larger than the whole token budget, or system messages leave it no room; nothing was written (CAPACITY_EXCEEDED)');
 
-const messageBody = (message: MessageData) => ({
-  id: message.id,
-  role: message.role,
-  content: message.content,
-  tokens: message.tokens,
-  created_at: message.createdAt,
-});
+function toMessageInput(body: Static<typeof AppendMessage>): MessageInput {
+  const input: MessageInput = { role: body.role, content: body.content as MessageInput['content'] };
+  if (body.tool_calls !== undefined) input.toolCalls = body.tool_calls;
+  if (body.tool_call_id !== undefined) input.toolCallId = body.tool_call_id;
+  if (body.name !== undefined) input.name = body.name;
+  if (body.metadata !== undefined) input.metadata = body.metadata;
+  return input;
+}
+
+/** A stored message in its HTTP shape: the fields the caller sent, as sent, then id, tokens and time. */
+function messageBody(message: MessageData) {
+  const body: Record<string, unknown> = { id: message.id, role: message.role, content: message.content };
+  if (message.toolCalls !== undefined) body.tool_calls = message.toolCalls;
+  if (message.toolCallId !== undefined) body.tool_call_id = message.toolCallId;
+  if (message.name !== undefined) body.name = message.name;
+  if (message.metadata !== undefined) body.metadata = message.metadata;
+  body.tokens = message.tokens;
+  body.created_at = message.createdAt;
+  return body as Static<typeof Message>;
+}
+
+/** The library names fields as its API does (toolCallId); a caller of this API sent tool_call_id. */
+const httpNames = (text: string) => text.replace(/\btoolCalls\b/g, 'tool_calls').replace(/\btoolCallId\b/g, 'tool_call_id');
+async function inHttpNames<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof ValidationError) throw new ValidationError(httpNames(err.message), err.field && httpNames(err.field));
+    if (err instanceof ConflictError) throw new ConflictError(httpNames(err.message), err.field && httpNames(err.field));
+    if (err instanceof CapacityError) throw new CapacityError(httpNames(err.message), err.field && httpNames(err.field));
+    throw err;
+  }
+}
+
 const usageBody = ({ used, max, percentage }: TokenUsageData) => ({ used, max, percentage });
 
 /**
@@ -41,21 +83,42 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'appendMessage',
         tags,
-        summary: 'Append a message; the oldest non-system messages are evicted past the token budget',
+        summary: 'Append a message; past the token budget the oldest units (a message, or an assistant message with its tool results) are evicted',
         headers: IdempotencyHeaders,
         params: SessionParams,
         body: ref(AppendMessage),
         response: {
           201: ref(AppendedMessage),
           404: sessionMissing,
-          422: errorResponse('The message is larger than the whole token budget, or system messages leave it no room; nothing was written (CAPACITY_EXCEEDED)'),
+          409: turnOpen,
+          422: tooLarge,
         },
       },
     },
     async (request, reply) => {
-      const appended = await memory.append(request.caller.userId, request.params.session_id, request.body, idempotencyOf(request));
+      const appended = await inHttpNames(memory.append(request.caller.userId, request.params.session_id, toMessageInput(request.body), idempotencyOf(request)));
       if (appended === null) throw missingSession();
       return reply.code(201).send({ message: messageBody(appended.message), token_usage: usageBody(appended.tokenUsage), evicted: appended.evicted });
+    },
+  );
+
+  app.post(
+    '/sessions/:session_id/turns',
+    {
+      schema: {
+        operationId: 'appendTurn',
+        tags,
+        summary: 'Append a turn (e.g. an assistant message with tool calls and their results) in order, all or nothing',
+        headers: IdempotencyHeaders,
+        params: SessionParams,
+        body: ref(AppendTurn),
+        response: { 201: ref(AppendedTurn), 404: sessionMissing, 409: turnOpen, 422: tooLarge },
+      },
+    },
+    async (request, reply) => {
+      const appended = await inHttpNames(memory.appendTurn(request.caller.userId, request.params.session_id, request.body.messages.map(toMessageInput), idempotencyOf(request)));
+      if (appended === null) throw missingSession();
+      return reply.code(201).send({ messages: appended.messages.map(messageBody), token_usage: usageBody(appended.tokenUsage), evicted: appended.evicted });
     },
   );
 
@@ -67,13 +130,15 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'The window, oldest message first',
         params: SessionParams,
+        querystring: WindowQuery,
         response: { 200: ref(MessageWindow), 404: sessionMissing },
       },
     },
     async (request) => {
       const window = await memory.read(request.caller.userId, request.params.session_id);
       if (window === null) throw missingSession();
-      return { messages: window.messages.map(messageBody), token_usage: usageBody(window.tokenUsage) };
+      const messages = request.query.format === 'openai' ? toOpenAI(window.messages) : window.messages.map(messageBody);
+      return { messages, token_usage: usageBody(window.tokenUsage) } as Static<typeof MessageWindow>;
     },
   );
 

@@ -21,3 +21,10 @@ export function readPairs(reply: Reply): Array<[string | null, number]> {
   }
   return pairs;
 }
+
+/** SET … EX of every key with one TTL, atomically (see set-many.lua); the twin writes the memory store the same way. */
+export const setManyScript = defineScript('setMany', new URL('./set-many.lua', import.meta.url), (db, keys, args) => {
+  const ttlMs = Number(args[args.length - 1]) * 1000;
+  keys.forEach((key, i) => db.setString(key, args[i]!, ttlMs));
+  return keys.length;
+});

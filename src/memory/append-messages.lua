@@ -1,0 +1,118 @@
+-- Appends a turn (one or more messages, in order) to a session's short-term window, all or nothing, and evicts the
+-- oldest units while the window is over its token budget. One script, so concurrent turns each land whole and
+-- exactly once, and the turn structure is checked against the window as it is at that moment.
+--
+-- The turn structure a model accepts: an assistant message with tool calls opens a unit that only tool messages
+-- answering those calls may follow, each call answered once, until all are answered. A tool message that answers
+-- no open call, or any other message while calls are open, is refused and nothing changes. Eviction takes whole
+-- units from the oldest, never the unit the turn ends in, and never a system message; so a window never starts with
+-- a tool result whose call is gone, and never keeps a call whose result was evicted.
+--
+-- KEYS[1] the session key (it must exist: no window for a missing or expired session)
+-- KEYS[2] system messages (list), KEYS[3] conversation (list), KEYS[4] window state (hash: seq, system_tokens,
+--         conversation_tokens, and while a unit has unanswered calls: open_unit, open_calls (JSON list of ids),
+--         open_tokens (the unit's tokens so far))
+-- ARGV[1] token budget, ARGV[2] window TTL (ms), ARGV[3] number of messages n
+-- then for each message i (from 4 + 5 * (i - 1)): role, tokens, the message's JSON text from Node (starting
+--   {"tokens":<n>,"id":"<id>",...), the ids of its tool calls as a JSON list (or ''), the call it answers (or '')
+-- Returns {0} when the session is missing; {-1, system tokens, tokens of the turn's last unit} when that unit cannot
+-- fit even with every other unit evicted; {-2, i, tool call id, open call ids as JSON} when message i answers no
+-- open call; {-3, i, open
+-- call ids as JSON} when message i is not a tool message but calls are open; nothing changed in all of these.
+-- Otherwise {1, seq of the first message, tokens used, {evicted ids, oldest first}}.
+local sessionTtl = redis.call('PTTL', KEYS[1])
+if sessionTtl == -2 then
+  return {0}
+end
+local budget = tonumber(ARGV[1])
+local count = tonumber(ARGV[3])
+local state = redis.call('HMGET', KEYS[4], 'seq', 'system_tokens', 'conversation_tokens', 'open_unit', 'open_calls', 'open_tokens')
+local seq = tonumber(state[1]) or 0
+local systemTokens = tonumber(state[2]) or 0
+local conversationTokens = tonumber(state[3]) or 0
+local openUnit = tonumber(state[4])
+local openCalls = state[5] and cjson.decode(state[5]) or {}
+local openTokens = tonumber(state[6]) or 0
+
+-- First every check, on local copies: a refused turn must change nothing.
+local plan = {}
+local lastUnit, lastUnitTokens = nil, 0
+local addedSystem = 0
+for i = 1, count do
+  local base = 4 + 5 * (i - 1)
+  local role, tokens, calls, answers = ARGV[base], tonumber(ARGV[base + 1]), ARGV[base + 3], ARGV[base + 4]
+  local unit = seq + i
+  if role == 'tool' then
+    local found = nil
+    for k, id in ipairs(openCalls) do
+      if id == answers then
+        found = k
+      end
+    end
+    if not found then
+      return {-2, i, answers, cjson.encode(openCalls)}
+    end
+    table.remove(openCalls, found)
+    unit = openUnit
+    openTokens = openTokens + tokens
+    lastUnit, lastUnitTokens = unit, openTokens
+  else
+    if #openCalls > 0 then
+      return {-3, i, cjson.encode(openCalls)}
+    end
+    if role == 'system' then
+      addedSystem = addedSystem + tokens
+    else
+      lastUnit, lastUnitTokens = unit, tokens
+      if calls ~= '' then
+        openUnit, openCalls, openTokens = unit, cjson.decode(calls), tokens
+      end
+    end
+  end
+  plan[i] = unit
+end
+if systemTokens + addedSystem + lastUnitTokens > budget then
+  return {-1, systemTokens + addedSystem, lastUnitTokens}
+end
+
+for i = 1, count do
+  local base = 4 + 5 * (i - 1)
+  local element = '{"seq":' .. (seq + i) .. ',"unit":' .. plan[i] .. ',' .. string.sub(ARGV[base + 2], 2)
+  if ARGV[base] == 'system' then
+    redis.call('RPUSH', KEYS[2], element)
+  else
+    redis.call('RPUSH', KEYS[3], element)
+    conversationTokens = conversationTokens + tonumber(ARGV[base + 1])
+  end
+end
+systemTokens = systemTokens + addedSystem
+
+local evicted = {}
+while systemTokens + conversationTokens > budget do
+  local oldest = redis.call('LINDEX', KEYS[3], 0)
+  if not oldest then
+    break
+  end
+  local _, unit = readHeader(oldest)
+  if unit == lastUnit then
+    break
+  end
+  -- The whole unit: its messages are contiguous, as nothing else may be appended while its calls are open.
+  repeat
+    local _, _, tokens, id = readHeader(redis.call('LPOP', KEYS[3]))
+    conversationTokens = conversationTokens - tokens
+    evicted[#evicted + 1] = id
+    local nextElement = redis.call('LINDEX', KEYS[3], 0)
+    local nextUnit = nextElement and select(2, readHeader(nextElement))
+  until nextUnit ~= unit
+end
+
+redis.call('HSET', KEYS[4], 'seq', seq + count, 'system_tokens', systemTokens, 'conversation_tokens', conversationTokens)
+if #openCalls > 0 then
+  redis.call('HSET', KEYS[4], 'open_unit', openUnit, 'open_calls', cjson.encode(openCalls), 'open_tokens', openTokens)
+else
+  redis.call('HDEL', KEYS[4], 'open_unit', 'open_calls', 'open_tokens')
+end
+
+touchWindow(sessionTtl, tonumber(ARGV[2]))
+return {1, seq + 1, systemTokens + conversationTokens, evicted}
