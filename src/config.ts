@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { ConfigError } from './errors.js';
 import { CLIENT_CACHE_DEFAULTS, type ClientCacheOptions } from './store/client-cache.js';
 import { TOKEN_ENCODINGS, type TokenEncoding } from './memory/tokens.js';
@@ -106,6 +107,13 @@ export interface Config {
   metricsSampleIntervalMs: number;
   /** How long a write's idempotency record is kept, so a retry with its key is answered from it. @default 3600 */
   idempotencyTtlSeconds: number;
+  /**
+   * Which proxies in front of the service to believe about the client's address (X-Forwarded-For), as Fastify's
+   * `trustProxy` takes it: `false` believes none (the address is the TCP peer's), a number trusts that many hops
+   * from the service, a list trusts those addresses and CIDR ranges (`loopback`, `linklocal`, `uniquelocal` too).
+   * @default false
+   */
+  trustProxy: TrustProxy;
 }
 
 export const DEFAULTS = {
@@ -133,6 +141,7 @@ export const DEFAULTS = {
   metricsHost: '127.0.0.1',
   metricsSampleIntervalMs: 5000,
   idempotencyTtlSeconds: 3600,
+  trustProxy: false,
 } satisfies Partial<Config>;
 
 /** The largest MAX_MESSAGE_BYTES accepted. */
@@ -265,6 +274,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsHost: text('METRICS_HOST') ?? DEFAULTS.metricsHost,
     metricsSampleIntervalMs: integer('METRICS_SAMPLE_INTERVAL_MS', DEFAULTS.metricsSampleIntervalMs, 0, 3_600_000),
     idempotencyTtlSeconds: integer('IDEMPOTENCY_TTL_SECONDS', DEFAULTS.idempotencyTtlSeconds, 1, 7 * 86400),
+    trustProxy: parseTrustProxy(text('TRUST_PROXY'), problems),
   };
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
@@ -301,6 +311,41 @@ function parseClientCache(raw: string | undefined, problems: string[]): ClientCa
     }
   }
   return options;
+}
+
+/** Who may say where a request came from: nobody, the nearest N hops, or the proxies at these addresses. */
+export type TrustProxy = false | number | string[];
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY: unset, `false` or `0` (nobody: a forged X-Forwarded-For changes nothing), a hop count, or a comma
+ * list of addresses and CIDR ranges. `true` (trust every hop) is refused: any client could then choose its own
+ * address, and with it dodge the per-address limit on failed authentications.
+ */
+function parseTrustProxy(raw: string | undefined, problems: string[]): TrustProxy {
+  if (raw === undefined || ['false', 'no', 'off', '0'].includes(raw.toLowerCase())) return false;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops <= 32) return hops;
+  }
+  const entries = raw.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const bad = entries.filter((entry) => !PROXY_NAMES.includes(entry) && !isAddressOrRange(entry));
+  if (entries.length === 0 || bad.length > 0) {
+    problems.push(
+      `TRUST_PROXY must be false, a hop count from 1 to 32, or a comma list of addresses, CIDR ranges and ${PROXY_NAMES.join('/')} (got "${raw}")`,
+    );
+    return false;
+  }
+  return entries;
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, extra] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 function checkRedisUrl(raw: string, cluster: boolean, problems: string[]): void {

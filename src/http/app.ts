@@ -43,6 +43,10 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 /**
  * Builds the HTTP service without starting it (tests use `inject`, main.ts calls `listen`). Ready opens the store
  * (unless one is given), close closes it.
@@ -54,6 +58,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
+    // Off unless TRUST_PROXY says which proxies to believe: request.ip (rate limits when open, the failed-auth
+    // limit) is then the client's address from X-Forwarded-For instead of the proxy's.
+    // A hop count as the function Fastify makes of one (its types take only the function): trust the nearest N.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // Ids in paths may be up to 128 characters (assertId); Fastify would answer 414 past 100 before our schema
     // could say which parameter is wrong.
     // A trailing slash reaches the same route (`GET /sessions/` lists sessions, instead of reading an empty id).
@@ -155,7 +163,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Everything under /api/v1 but health needs a verified caller, and counts against its rate limit.
   await app.register(
     async (api) => {
-      if (authFailures) api.addHook('onRequest', authFailures.screen);
       api.addHook('onRequest', authenticate(verify, authFailures?.recordFailure));
       api.addHook('onRequest', limitRequests(remembr.rateLimiter, { legacy: config.rateLimitLegacyHeaders }));
       // Feature routes (each a plugin in ./routes) are registered here.
@@ -167,7 +174,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   // MCP's Streamable HTTP endpoint: the same key check, failure limit and rate limit as /api/v1 (keep them in step).
   await app.register(async (mcp) => {
-    if (authFailures) mcp.addHook('onRequest', authFailures.screen);
     mcp.addHook('onRequest', authenticate(verify, authFailures?.recordFailure));
     mcp.addHook('onRequest', limitRequests(remembr.rateLimiter));
     await mcp.register(mcpRoutes);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { createRateLimiter, type RateLimitDecision, type RateLimiter, type Remembr } from '../index.js';
+import { presentedKey } from './auth.js';
 import { HttpError } from './errors.js';
 import { rateLimitFields, type RateLimitHeaderOptions } from './rate-limit-headers.js';
 
@@ -62,16 +63,20 @@ export function limitRequests(limiter: RateLimiter, headerOptions: RateLimitHead
   };
 }
 
+/**
+ * The per-address limit on failed authentications. It judges failures only: a request with a valid key is served
+ * whatever its address's failure count, because behind a NAT or a load balancer one address is many clients, and
+ * one misbehaving client must not lock out every tenant there (keys are 16+ random characters, so guessing one is
+ * hopeless anyway; the limit stops floods of bad keys, not guessing). The address is `request.ip`, the real
+ * client's only when TRUST_PROXY says which proxies to believe.
+ */
 export interface AuthFailureGuard {
   readonly limiter: RateLimiter;
   /**
-   * onRequest hook, before authentication: an address over its failure limit gets 429 before its key is even
-   * looked at, so a correct key cannot be told apart from a wrong one while the address is held back.
-   */
-  screen: onRequestAsyncHookHandler;
-  /**
-   * Given to `authenticate` as its failure callback: counts the failure in one atomic step, and answers 429 in
-   * place of 401 once the address is over, so of N concurrent wrong guesses exactly the limit are judged.
+   * Given to `authenticate` as its failure callback: an address already held back gets 429 at once (no store
+   * round trip); otherwise the failure is counted in one atomic step and answered 429 in place of 401 once the
+   * address is over, so of N concurrent wrong guesses exactly the limit are judged. Logged with the address and
+   * the reason, never the key.
    */
   recordFailure(request: FastifyRequest): Promise<void>;
 }
@@ -89,7 +94,7 @@ export function authFailureGuard(remembr: Remembr): AuthFailureGuard {
   });
   /**
    * Addresses held back, and until when. The count lives in the store (shared by every instance); this copy lets
-   * the screen answer without a store round trip on every request. An instance that has not seen the address fail
+   * a held-back address be answered without a store round trip. An instance that has not seen the address fail
    * yet learns it at the next failure, which the store counts as over the limit.
    */
   const heldBack = new Map<string, number>();
@@ -111,14 +116,14 @@ export function authFailureGuard(remembr: Remembr): AuthFailureGuard {
     );
   return {
     limiter,
-    screen: async (request) => {
-      const until = heldBack.get(request.ip);
-      if (until === undefined) return;
-      const leftMs = until - Date.now();
-      if (leftMs <= 0) heldBack.delete(request.ip);
-      else throw tooMany(Math.ceil(leftMs / 1000));
-    },
     recordFailure: async (request) => {
+      request.log.info({ ip: request.ip, reason: presentedKey(request) === undefined ? 'missing key' : 'invalid key' }, 'Authentication failed');
+      const until = heldBack.get(request.ip);
+      if (until !== undefined) {
+        const leftMs = until - Date.now();
+        if (leftMs > 0) throw tooMany(Math.ceil(leftMs / 1000));
+        heldBack.delete(request.ip);
+      }
       const decision = await limiter.check(bucketIdentity(`ip:${request.ip}`));
       if (decision.reason === 'store_unavailable') {
         // Unable to count: failing open the failure is a plain 401; failing closed no guess is judged at all.

@@ -272,3 +272,10 @@ export const restoreCheckpointScript = defineScript('restore-checkpoint', new UR
   touch(db, [systemKey, conversationKey, stateKey], windowTtl(sessionTtl, Number(ttlText)));
   return [1, system.length + conversation.length];
 }, WINDOW_PRELUDE);
+
+export const clearWindowScript = defineScript('clear-window', new URL('./clear-window.lua', import.meta.url), (db, keys) => {
+  const [sessionKey, ...windowKeys] = keys as [string, string, string, string];
+  if (!db.exists(sessionKey)) return 0;
+  for (const key of windowKeys) db.del(key);
+  return 1;
+});

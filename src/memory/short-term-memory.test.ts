@@ -35,6 +35,23 @@ describe.each(allBackends)('ShortTermMemory on %s', (backend) => {
   const contents = async (m: ShortTermMemory, s: { user: string; id: string }) =>
     (await m.read(s.user, s.id))!.messages.map((message) => message.content);
 
+  it('clear empties the window in one step, keeping the session, its checkpoints and a fresh budget', async () => {
+    const s = await newSession();
+    const m = memory({ maxTokens: 1000 });
+    await m.append(s.user, s.id, { role: 'system', content: 'Rule.' });
+    await m.append(s.user, s.id, { role: 'user', content: 'Hello' });
+    const saved = await m.checkpoint(s.user, s.id);
+    expect(await m.clear(s.user, s.id)).toBe(true);
+    expect(await m.read(s.user, s.id)).toMatchObject({ messages: [], tokenUsage: { used: 0 } });
+    expect(await m.listCheckpoints(s.user, s.id)).toHaveLength(1);
+    await m.append(s.user, s.id, { role: 'user', content: 'Again' });
+    expect(await contents(m, s)).toEqual(['Again']);
+    expect(await m.restore(s.user, s.id, saved!.checkpointId)).toEqual({ restoredMessageCount: 2 });
+    // Another user's session of the same id is a missing one: nothing is cleared.
+    expect(await m.clear(newUser('bob'), s.id)).toBe(false);
+    expect(await contents(m, s)).toEqual(['Rule.', 'Hello']);
+  });
+
   it('appends messages and reads them back oldest first with the token usage', async () => {
     const s = await newSession();
     const m = memory({ maxTokens: 1000 });

@@ -9,6 +9,7 @@ import { IDEMPOTENCY_TTL, onceFor, runOnce, type IdempotencyOptions, type Once }
 import type { Reply, Store } from '../store/port.js';
 import {
   appendMessagesScript,
+  clearWindowScript,
   createCheckpointScript,
   listCheckpointsScript,
   readWindowScript,
@@ -283,6 +284,16 @@ export class ShortTermMemory {
     if (reply[0] !== 1) return null;
     this.#logger.debug({ sessionId, checkpointId }, 'Short-term window restored from a checkpoint');
     return { restoredMessageCount: Number(reply[1]) };
+  }
+
+  /**
+   * Empties the window (a chat history's `clear`); the session, its TTL and its checkpoints stay. False when the
+   * session is not there.
+   */
+  async clear(userId: string, sessionId: string): Promise<boolean> {
+    const keys = sessionKeys(userId, sessionId);
+    const cleared = await this.#store.run(clearWindowScript, [keys.session, keys.systemMessages, keys.conversation, keys.windowState], []);
+    return cleared === 1;
   }
 
   #usage(used: number): TokenUsage {
