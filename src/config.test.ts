@@ -21,6 +21,11 @@ describe('loadConfig defaults', () => {
     expect(loadConfig({})).toEqual({
       redisUrl: undefined,
       redisCluster: false,
+      redisSentinels: undefined,
+      redisSentinelName: undefined,
+      redisUsername: undefined,
+      redisPassword: undefined,
+      redisSentinelPassword: undefined,
       clientCache: false,
       environment: 'local',
       idempotencyTtlSeconds: 3600,
@@ -48,6 +53,7 @@ describe('loadConfig defaults', () => {
       metricsPort: undefined,
       metricsHost: '127.0.0.1',
       metricsSampleIntervalMs: 5000,
+      idempotencyTtlSeconds: 3600,
     });
   });
 
@@ -87,10 +93,16 @@ describe('loadConfig defaults', () => {
       METRICS_PORT: '9100',
       METRICS_HOST: '10.0.0.5',
       METRICS_SAMPLE_INTERVAL_MS: '2000',
+      IDEMPOTENCY_TTL_SECONDS: '120',
     });
     expect(config).toEqual({
       redisUrl: `rediss://default:${PASSWORD}@cache.example.com:6380`,
       redisCluster: true,
+      redisSentinels: undefined,
+      redisSentinelName: undefined,
+      redisUsername: undefined,
+      redisPassword: undefined,
+      redisSentinelPassword: undefined,
       clientCache: false,
       environment: 'staging',
       idempotencyTtlSeconds: 3600,
@@ -121,6 +133,7 @@ describe('loadConfig defaults', () => {
       metricsPort: 9100,
       metricsHost: '10.0.0.5',
       metricsSampleIntervalMs: 2000,
+      idempotencyTtlSeconds: 120,
     });
   });
 

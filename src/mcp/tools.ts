@@ -3,11 +3,13 @@ import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, typ
 import { z } from 'zod';
 import {
   CapacityError,
+  ConflictError,
   MESSAGE_ROLES,
   NotInitializedError,
   OutcomeUnknownError,
   StoreError,
   ValidationError,
+  type MessageContent,
   type Remembr,
 } from '../index.js';
 
@@ -25,6 +27,7 @@ export type ToolErrorCode =
   | 'VALIDATION_ERROR'
   | 'NOT_FOUND'
   | 'CAPACITY_EXCEEDED'
+  | 'CONFLICT'
   | 'SERVICE_UNAVAILABLE'
   | 'OUTCOME_UNKNOWN'
   | 'INTERNAL_ERROR';
@@ -113,14 +116,30 @@ function defineTools(remembr: Remembr): Array<ToolDefinition<z.ZodRawShape>> {
     tool({
       name: 'messages_append',
       description:
-        "Append a message to a session's short-term window. The oldest non-system messages are evicted to stay within the token budget; the evicted ids are returned.",
+        "Append a message to a session's short-term window. The oldest non-system messages are evicted to stay within the token budget (an assistant message with its tool results as one); the evicted ids are returned. While an assistant message's tool calls wait, only tool messages answering them are accepted.",
       input: {
         session_id: sessionId,
         role: z.enum(MESSAGE_ROLES).describe('Who said it'),
-        content: z.string().describe('The text of the message'),
+        content: z
+          .union([z.string(), z.null(), z.array(z.record(z.string(), z.unknown()))])
+          .describe('Text, an array of content parts (text, image_url, file), or null on an assistant message that only calls tools'),
+        tool_calls: z
+          .array(z.strictObject({ id: z.string(), name: z.string(), arguments: z.string().describe('JSON text') }))
+          .optional()
+          .describe('Assistant messages: the tools it asks to call'),
+        tool_call_id: z.string().optional().describe('Tool messages: the call this result answers'),
+        name: z.string().optional().describe('An optional participant name'),
       },
-      run: async ({ session_id, role, content }, userId) =>
-        snake((await memory.append(userId, session_id, { role, content })) ?? throwing(notFound('Session'))),
+      run: async ({ session_id, role, content, tool_calls, tool_call_id, name }, userId) =>
+        snake(
+          (await memory.append(userId, session_id, {
+            role,
+            content: content as MessageContent,
+            ...(tool_calls ? { toolCalls: tool_calls } : {}),
+            ...(tool_call_id !== undefined ? { toolCallId: tool_call_id } : {}),
+            ...(name !== undefined ? { name } : {}),
+          })) ?? throwing(notFound('Session')),
+        ),
     }),
     tool({
       name: 'messages_read',
@@ -186,6 +205,7 @@ export function toToolError(err: unknown): ToolError {
   if (err instanceof ToolError) return err;
   if (err instanceof ValidationError) return new ToolError('VALIDATION_ERROR', err.message, err.field ? [{ field: err.field }] : undefined);
   if (err instanceof CapacityError) return new ToolError('CAPACITY_EXCEEDED', err.message);
+  if (err instanceof ConflictError) return new ToolError('CONFLICT', err.message, err.field ? [{ field: err.field }] : undefined);
   if (err instanceof OutcomeUnknownError) {
     return new ToolError('OUTCOME_UNKNOWN', 'The store did not answer in time: the change may or may not have been applied. Read before retrying.');
   }

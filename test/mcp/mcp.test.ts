@@ -76,17 +76,24 @@ async function fullFlow(call: (name: string, args?: Record<string, unknown>) => 
   await call('messages_append', { session_id, role: 'system', content: 'You plan trips.' });
   const appended = await call('messages_append', { session_id, role: 'user', content: 'Lisbon in May?' });
   expect(appended.structuredContent).toMatchObject({ message: { role: 'user', content: 'Lisbon in May?' }, evicted: [] });
+  // A tool exchange: the call, then its result; anything else in between is a CONFLICT, as a model would refuse it.
+  const asking = await call('messages_append', {
+    session_id, role: 'assistant', content: null, tool_calls: [{ id: 'call_1', name: 'weather', arguments: '{"city":"Lisbon"}' }],
+  });
+  expect(asking.structuredContent).toMatchObject({ message: { tool_calls: [{ id: 'call_1', name: 'weather' }] } });
+  expect((await call('messages_append', { session_id, role: 'user', content: 'Hurry' })).structuredContent).toMatchObject({ error: { code: 'CONFLICT' } });
+  await call('messages_append', { session_id, role: 'tool', content: '22°C', tool_call_id: 'call_1' });
   const checkpoint = await call('checkpoint_create', { session_id });
   const checkpoint_id = checkpoint.structuredContent!.checkpoint_id as string;
-  expect(checkpoint.structuredContent).toMatchObject({ message_count: 2 });
+  expect(checkpoint.structuredContent).toMatchObject({ message_count: 4 });
   await call('messages_append', { session_id, role: 'assistant', content: 'Yes: warm, not hot.' });
-  expect((await call('messages_read', { session_id })).structuredContent!.messages).toHaveLength(3);
+  expect((await call('messages_read', { session_id })).structuredContent!.messages).toHaveLength(5);
   expect((await call('checkpoint_list', { session_id })).structuredContent!.checkpoints).toEqual([
-    expect.objectContaining({ checkpoint_id, message_count: 2 }),
+    expect.objectContaining({ checkpoint_id, message_count: 4 }),
   ]);
-  expect((await call('checkpoint_restore', { session_id, checkpoint_id })).structuredContent).toEqual({ restored_message_count: 2 });
+  expect((await call('checkpoint_restore', { session_id, checkpoint_id })).structuredContent).toEqual({ restored_message_count: 4 });
   const window = (await call('messages_read', { session_id })).structuredContent!;
-  expect(window.messages.map((m: { content: string }) => m.content)).toEqual(['You plan trips.', 'Lisbon in May?']);
+  expect(window.messages.map((m: { content: string }) => m.content)).toEqual(['You plan trips.', 'Lisbon in May?', null, '22°C']);
   expect(window.token_usage.used).toBeGreaterThan(0);
 
   expect((await call('task_put', { task_id: `plan-${session_id}`, result: { days: 4 }, ttl_seconds: 60 })).structuredContent).toEqual({ ttl_seconds: 60 });
