@@ -1,4 +1,5 @@
-// Copies the Lua scripts that sit beside their callers in src/ to the same places in dist/ (tsc copies only .ts).
+// Copies the Lua scripts that sit beside their callers in src/, and the dashboard's page and browser script, to the
+// same places in dist/ (tsc copies only .ts).
 import { chmodSync, cpSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -6,7 +7,7 @@ function* files(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* files(path);
-    else if (entry.name.endsWith('.lua')) yield path;
+    else if (entry.name.endsWith('.lua') || path.startsWith(join('src', 'http', 'dashboard')) && !entry.name.endsWith('.ts')) yield path;
   }
 }
 

@@ -139,13 +139,30 @@ describe('/metrics protection', () => {
       expect(wrong.statusCode).toBe(401);
       expect(await scrape(ctx.app, { authorization: `Bearer ${METRICS_TOKEN}` })).toContain('remembr_store_up');
     });
+
+    it('asks a browser for the token on /dashboard (Basic, the token as password) and serves page and data with it', async () => {
+      for (const url of ['/dashboard', '/dashboard/data', '/dashboard/uplot.js']) {
+        const none = await ctx.app.inject({ method: 'GET', url });
+        expect(none.statusCode, url).toBe(401);
+        expect(none.headers['www-authenticate']).toMatch(/^Basic realm="Remembr dashboard"/);
+      }
+      const wrong = `Basic ${Buffer.from('ops:not-the-token-at-all').toString('base64')}`;
+      expect((await ctx.app.inject({ method: 'GET', url: '/dashboard', headers: { authorization: wrong } })).statusCode).toBe(401);
+      const basic = `Basic ${Buffer.from(`ops:${METRICS_TOKEN}`).toString('base64')}`;
+      const page = await ctx.app.inject({ method: 'GET', url: '/dashboard', headers: { authorization: basic } });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+      const data = await ctx.app.inject({ method: 'GET', url: '/dashboard/data', headers: { authorization: basic } });
+      expect(data.json()).toMatchObject({ store: 'memory', totals: { storeCommands: expect.any(Number) } });
+    });
   });
 
   describe('in production without a token or a metrics port', () => {
     const ctx = useApp('memory', { environment: 'production', metricsSampleIntervalMs: 0 });
 
-    it('does not serve /metrics at all', async () => {
+    it('does not serve /metrics or the dashboard at all', async () => {
       expect((await ctx.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+      expect((await ctx.app.inject({ method: 'GET', url: '/dashboard' })).statusCode).toBe(404);
     });
   });
 

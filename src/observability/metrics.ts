@@ -110,6 +110,13 @@ export class CounterFamily extends Family<CounterCell> {
   }
 
 
+  /** The sum over every series whose labels satisfy `test`. */
+  sumWhere(test: (labels: Labels) => boolean): number {
+    let sum = 0;
+    for (const cell of this.cells.values()) if (test(cell.labels)) sum += cell.value;
+    return sum;
+  }
+
   /** The sum over every series whose labels include `match`. */
   total(match: Labels = {}): number {
     let sum = 0;
