@@ -247,6 +247,40 @@ export const MessageWindow = Type.Object(
   { $id: 'MessageWindow' },
 );
 
+export const Context = Type.Object(
+  {
+    summary: Type.Unsafe<string | null>({ type: 'string', nullable: true, description: 'The running summary of evicted messages, or null; its tokens count in token_usage' }),
+    messages: Type.Union([Type.Array(ref(Message)), Type.Array(ref(OpenAIMessage))], {
+      description: 'The window. With ?format=openai: the system messages, then the summary as a system message, then the rest, ready for Chat Completions',
+    }),
+    token_usage: ref(TokenUsage),
+  },
+  { $id: 'Context' },
+);
+
+export const EvictedBuffer = Type.Object(
+  {
+    summary: Type.Unsafe<string | null>({ type: 'string', nullable: true, description: 'The running summary so far, or null' }),
+    summary_version: Type.Integer({ description: 'Send it back with the summary: a commit over a summary that moved on is refused (409)' }),
+    messages: Type.Array(ref(Message), { description: 'Evicted and not yet summarized, oldest first (at most 1000 kept)' }),
+  },
+  { $id: 'EvictedBuffer' },
+);
+
+export const CommitSummary = Type.Object(
+  {
+    summary: Type.String({ description: 'The new running summary: the previous one and the buffer up to through_id, folded' }),
+    through_id: Id('The last buffered message the summary covers'),
+    summary_version: Type.Integer({ minimum: 0, description: 'The summary_version read with the buffer' }),
+  },
+  { $id: 'CommitSummary', additionalProperties: false },
+);
+
+export const CommittedSummary = Type.Object(
+  { summary_version: Type.Integer(), token_usage: ref(TokenUsage), evicted: evictedIds() },
+  { $id: 'CommittedSummary' },
+);
+
 export const WindowQuery = Type.Object(
   {
     format: Type.Optional(
@@ -316,6 +350,10 @@ export const COMPONENT_SCHEMAS: readonly TSchema[] = [
   AppendedMessage,
   AppendedTurn,
   MessageWindow,
+  Context,
+  EvictedBuffer,
+  CommitSummary,
+  CommittedSummary,
   Checkpoint,
   CheckpointList,
   RestoreCheckpoint,

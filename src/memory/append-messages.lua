@@ -10,36 +10,39 @@
 --
 -- KEYS[1] the session key (it must exist: no window for a missing or expired session)
 -- KEYS[2] system messages (list), KEYS[3] conversation (list), KEYS[4] window state (hash: seq, system_tokens,
---         conversation_tokens, and while a unit has unanswered calls: open_unit, open_calls (JSON list of ids),
---         open_tokens (the unit's tokens so far))
--- ARGV[1] token budget, ARGV[2] window TTL (ms), ARGV[3] number of messages n
--- then for each message i (from 4 + 5 * (i - 1)): role, tokens, the message's JSON text from Node (starting
+--         conversation_tokens, summary_tokens, and while a unit has unanswered calls: open_unit, open_calls (JSON
+--         list of ids), open_tokens (the unit's tokens so far))
+-- KEYS[5] the eviction buffer (list): evicted messages go there, for a summarizer to fold into the summary
+-- ARGV[1] token budget, ARGV[2] window TTL (ms), ARGV[3] number of messages n, ARGV[4] most messages the buffer keeps
+-- then for each message i (from 5 + 5 * (i - 1)): role, tokens, the message's JSON text from Node (starting
 --   {"tokens":<n>,"id":"<id>",...), the ids of its tool calls as a JSON list (or ''), the call it answers (or '')
 -- Returns {0} when the session is missing; {-1, system tokens, tokens of the turn's last unit} when that unit cannot
 -- fit even with every other unit evicted; {-2, i, tool call id, open call ids as JSON} when message i answers no
 -- open call; {-3, i, open
 -- call ids as JSON} when message i is not a tool message but calls are open; nothing changed in all of these.
--- Otherwise {1, seq of the first message, tokens used, {evicted ids, oldest first}}.
+-- Otherwise {1, seq of the first message, tokens used, {evicted ids, oldest first}, messages the full buffer dropped}.
+-- The running summary's tokens count against the budget like a system message's.
 local sessionTtl = redis.call('PTTL', KEYS[1])
 if sessionTtl == -2 then
   return {0}
 end
 local budget = tonumber(ARGV[1])
 local count = tonumber(ARGV[3])
-local state = redis.call('HMGET', KEYS[4], 'seq', 'system_tokens', 'conversation_tokens', 'open_unit', 'open_calls', 'open_tokens')
+local state = redis.call('HMGET', KEYS[4], 'seq', 'system_tokens', 'conversation_tokens', 'open_unit', 'open_calls', 'open_tokens', 'summary_tokens')
 local seq = tonumber(state[1]) or 0
 local systemTokens = tonumber(state[2]) or 0
 local conversationTokens = tonumber(state[3]) or 0
 local openUnit = tonumber(state[4])
 local openCalls = state[5] and cjson.decode(state[5]) or {}
 local openTokens = tonumber(state[6]) or 0
+local summaryTokens = tonumber(state[7]) or 0
 
 -- First every check, on local copies: a refused turn must change nothing.
 local plan = {}
 local lastUnit, lastUnitTokens = nil, 0
 local addedSystem = 0
 for i = 1, count do
-  local base = 4 + 5 * (i - 1)
+  local base = 5 + 5 * (i - 1)
   local role, tokens, calls, answers = ARGV[base], tonumber(ARGV[base + 1]), ARGV[base + 3], ARGV[base + 4]
   local unit = seq + i
   if role == 'tool' then
@@ -71,12 +74,12 @@ for i = 1, count do
   end
   plan[i] = unit
 end
-if systemTokens + addedSystem + lastUnitTokens > budget then
-  return {-1, systemTokens + addedSystem, lastUnitTokens}
+if systemTokens + addedSystem + summaryTokens + lastUnitTokens > budget then
+  return {-1, systemTokens + addedSystem + summaryTokens, lastUnitTokens}
 end
 
 for i = 1, count do
-  local base = 4 + 5 * (i - 1)
+  local base = 5 + 5 * (i - 1)
   local element = '{"seq":' .. (seq + i) .. ',"unit":' .. plan[i] .. ',' .. string.sub(ARGV[base + 2], 2)
   if ARGV[base] == 'system' then
     redis.call('RPUSH', KEYS[2], element)
@@ -88,7 +91,7 @@ end
 systemTokens = systemTokens + addedSystem
 
 local evicted = {}
-while systemTokens + conversationTokens > budget do
+while systemTokens + summaryTokens + conversationTokens > budget do
   local oldest = redis.call('LINDEX', KEYS[3], 0)
   if not oldest then
     break
@@ -99,12 +102,23 @@ while systemTokens + conversationTokens > budget do
   end
   -- The whole unit: its messages are contiguous, as nothing else may be appended while its calls are open.
   repeat
-    local _, _, tokens, id = readHeader(redis.call('LPOP', KEYS[3]))
+    local gone = redis.call('LPOP', KEYS[3])
+    redis.call('RPUSH', KEYS[5], gone)
+    local _, _, tokens, id = readHeader(gone)
     conversationTokens = conversationTokens - tokens
     evicted[#evicted + 1] = id
     local nextElement = redis.call('LINDEX', KEYS[3], 0)
     local nextUnit = nextElement and select(2, readHeader(nextElement))
   until nextUnit ~= unit
+end
+
+-- Bounded: past its cap the oldest unsummarized messages are dropped, and the caller is told how many.
+local dropped = 0
+if #evicted > 0 then
+  dropped = math.max(0, redis.call('LLEN', KEYS[5]) - tonumber(ARGV[4]))
+  if dropped > 0 then
+    redis.call('LTRIM', KEYS[5], dropped, -1)
+  end
 end
 
 redis.call('HSET', KEYS[4], 'seq', seq + count, 'system_tokens', systemTokens, 'conversation_tokens', conversationTokens)
@@ -114,5 +128,5 @@ else
   redis.call('HDEL', KEYS[4], 'open_unit', 'open_calls', 'open_tokens')
 end
 
-touchWindow(sessionTtl, tonumber(ARGV[2]))
-return {1, seq + 1, systemTokens + conversationTokens, evicted}
+touchWindow(sessionTtl, tonumber(ARGV[2]), 5)
+return {1, seq + 1, systemTokens + summaryTokens + conversationTokens, evicted, dropped}

@@ -45,9 +45,9 @@ interface Snapshot {
   open_tokens?: number;
 }
 
-/** The window TTL a script sets: its own, but never longer than the session has left. */
+/** The window TTL a script sets: what the session has left, or `ttl` for a session without expiry. */
 function windowTtl(sessionTtl: number, ttl: number): number {
-  return sessionTtl >= 0 && sessionTtl < ttl ? sessionTtl : ttl;
+  return sessionTtl >= 0 ? sessionTtl : ttl;
 }
 
 function touch(db: MemoryDb, keys: string[], ttl: number): void {
@@ -77,7 +77,7 @@ export function readHeader(element: string): { seq: number; unit: number; tokens
 export const storedElement = (seq: number, unit: number, body: string) => `{"seq":${seq},"unit":${unit},${body.slice(1)}`;
 
 export const appendMessagesScript = defineScript('append-messages', new URL('./append-messages.lua', import.meta.url), (db, keys, args) => {
-  const [sessionKey, systemKey, conversationKey, stateKey] = keys as [string, string, string, string];
+  const [sessionKey, systemKey, conversationKey, stateKey, bufferKey] = keys as [string, string, string, string, string];
   const sessionTtl = db.pttl(sessionKey);
   if (sessionTtl === -2) return [0];
   const budget = Number(args[0]);
@@ -89,13 +89,14 @@ export const appendMessagesScript = defineScript('append-messages', new URL('./a
   let openUnit = state?.has('open_unit') ? Number(state.get('open_unit')) : undefined;
   let openCalls = state?.has('open_calls') ? (JSON.parse(state.get('open_calls')!) as string[]) : [];
   let openTokens = numberField(state, 'open_tokens');
+  const summaryTokens = numberField(state, 'summary_tokens');
 
   const plan: number[] = [];
   let lastUnit: number | undefined;
   let lastUnitTokens = 0;
   let addedSystem = 0;
   for (let i = 1; i <= count; i++) {
-    const base = 3 + 5 * (i - 1);
+    const base = 4 + 5 * (i - 1);
     const [role, tokensText, , calls, answers] = args.slice(base, base + 5) as [string, string, string, string, string];
     const tokens = Number(tokensText);
     let unit = seq + i;
@@ -123,10 +124,10 @@ export const appendMessagesScript = defineScript('append-messages', new URL('./a
     }
     plan[i] = unit;
   }
-  if (systemTokens + addedSystem + lastUnitTokens > budget) return [-1, systemTokens + addedSystem, lastUnitTokens];
+  if (systemTokens + addedSystem + summaryTokens + lastUnitTokens > budget) return [-1, systemTokens + addedSystem + summaryTokens, lastUnitTokens];
 
   for (let i = 1; i <= count; i++) {
-    const base = 3 + 5 * (i - 1);
+    const base = 4 + 5 * (i - 1);
     const element = storedElement(seq + i, plan[i]!, args[base + 2]!);
     if (args[base] === 'system') {
       db.list(systemKey, true).push(element);
@@ -139,16 +140,24 @@ export const appendMessagesScript = defineScript('append-messages', new URL('./a
 
   const evicted: string[] = [];
   const conversation = db.list(conversationKey);
-  while (systemTokens + conversationTokens > budget && conversation && conversation.length > 0) {
+  while (systemTokens + summaryTokens + conversationTokens > budget && conversation && conversation.length > 0) {
     const { unit } = readHeader(conversation[0]!);
     if (unit === lastUnit) break;
     while (conversation.length > 0 && readHeader(conversation[0]!).unit === unit) {
-      const gone = readHeader(conversation.shift()!);
+      const element = conversation.shift()!;
+      db.list(bufferKey, true).push(element);
+      const gone = readHeader(element);
       conversationTokens -= gone.tokens;
       evicted.push(gone.id);
     }
   }
   db.dropIfEmpty(conversationKey);
+  let dropped = 0;
+  if (evicted.length > 0) {
+    const buffer = db.list(bufferKey, true);
+    dropped = Math.max(0, buffer.length - Number(args[3]));
+    buffer.splice(0, dropped);
+  }
 
   const writable = db.hash(stateKey, true);
   writable.set('seq', String(seq + count));
@@ -161,8 +170,8 @@ export const appendMessagesScript = defineScript('append-messages', new URL('./a
   } else {
     for (const field of OPEN_FIELDS) writable.delete(field);
   }
-  touch(db, [systemKey, conversationKey, stateKey], windowTtl(sessionTtl, Number(args[1])));
-  return [1, seq + 1, systemTokens + conversationTokens, evicted];
+  touch(db, [systemKey, conversationKey, stateKey, bufferKey], windowTtl(sessionTtl, Number(args[1])));
+  return [1, seq + 1, systemTokens + summaryTokens + conversationTokens, evicted, dropped];
 }, WINDOW_PRELUDE);
 
 export const readWindowScript = defineScript('read-window', new URL('./read-window.lua', import.meta.url), (db, keys, args) => {
@@ -170,12 +179,62 @@ export const readWindowScript = defineScript('read-window', new URL('./read-wind
   const sessionTtl = db.pttl(sessionKey);
   if (sessionTtl === -2) return null;
   const state = db.hash(stateKey);
-  const used = numberField(state, 'system_tokens') + numberField(state, 'conversation_tokens');
+  const used = numberField(state, 'system_tokens') + numberField(state, 'conversation_tokens') + numberField(state, 'summary_tokens');
   const system = [...(db.list(systemKey) ?? [])];
   const conversation = [...(db.list(conversationKey) ?? [])];
   touch(db, [systemKey, conversationKey, stateKey], windowTtl(sessionTtl, Number(args[0])));
-  return [used, system, conversation];
+  return [used, system, conversation, state?.get('summary') ?? null, numberField(state, 'summary_version')];
 }, WINDOW_PRELUDE, { allowOom: true });
+
+export const readEvictedScript = defineScript('read-evicted', new URL('./read-evicted.lua', import.meta.url), (db, keys) => {
+  const [sessionKey, stateKey, bufferKey] = keys as [string, string, string];
+  if (!db.exists(sessionKey)) return null;
+  const state = db.hash(stateKey);
+  return [state?.get('summary') ?? null, numberField(state, 'summary_version'), [...(db.list(bufferKey) ?? [])]];
+}, [], { allowOom: true });
+
+export const commitSummaryScript = defineScript('commit-summary', new URL('./commit-summary.lua', import.meta.url), (db, keys, args) => {
+  const [sessionKey, systemKey, conversationKey, stateKey, bufferKey] = keys as [string, string, string, string, string];
+  const [summary, tokensText, throughId, versionText, budgetText, ttlText] = args as [string, string, string, string, string, string];
+  const sessionTtl = db.pttl(sessionKey);
+  if (sessionTtl === -2) return [0];
+  const state = db.hash(stateKey);
+  const version = numberField(state, 'summary_version');
+  if (version !== Number(versionText)) return [-1, version];
+  const buffer = db.list(bufferKey) ?? [];
+  const through = buffer.findIndex((element) => readHeader(element).id === throughId);
+  if (through < 0) return [-2];
+  const systemTokens = numberField(state, 'system_tokens');
+  let conversationTokens = numberField(state, 'conversation_tokens');
+  const openUnit = state?.has('open_unit') ? Number(state.get('open_unit')) : undefined;
+  const summaryTokens = Number(tokensText);
+  const conversation = db.list(conversationKey) ?? [];
+  let over = systemTokens + summaryTokens + conversationTokens - Number(budgetText);
+  let leaving = 0;
+  while (over > 0) {
+    if (leaving >= conversation.length) return [-3, systemTokens + summaryTokens];
+    const { unit } = readHeader(conversation[leaving]!);
+    if (unit === openUnit) return [-3, systemTokens + summaryTokens];
+    while (leaving < conversation.length && readHeader(conversation[leaving]!).unit === unit) {
+      const { tokens } = readHeader(conversation[leaving++]!);
+      over -= tokens;
+      conversationTokens -= tokens;
+    }
+  }
+
+  buffer.splice(0, through + 1);
+  const moved = conversation.splice(0, leaving);
+  for (const element of moved) db.list(bufferKey, true).push(element);
+  db.dropIfEmpty(bufferKey);
+  db.dropIfEmpty(conversationKey);
+  const writable = db.hash(stateKey, true);
+  writable.set('summary', summary);
+  writable.set('summary_tokens', String(summaryTokens));
+  writable.set('summary_version', String(version + 1));
+  writable.set('conversation_tokens', String(conversationTokens));
+  touch(db, [systemKey, conversationKey, stateKey, bufferKey], windowTtl(sessionTtl, Number(ttlText)));
+  return [1, version + 1, systemTokens + summaryTokens + conversationTokens, moved.map((element) => readHeader(element).id)];
+}, WINDOW_PRELUDE);
 
 /** Removes expired checkpoints; returns the live ones as [id, info]. */
 function pruneCheckpoints(db: MemoryDb, checkpointsKey: string, snapshotsKey: string, now: number): Array<[string, CheckpointInfo, string]> {

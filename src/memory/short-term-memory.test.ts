@@ -86,7 +86,7 @@ describe.each(allBackends)('ShortTermMemory on %s', (backend) => {
 
   it('reads an empty window for a new session', async () => {
     const s = await newSession();
-    expect(await memory().read(s.user, s.id)).toEqual({ messages: [], tokenUsage: { used: 0, max: 4000, percentage: 0 } });
+    expect(await memory().read(s.user, s.id)).toEqual({ messages: [], summary: null, tokenUsage: { used: 0, max: 4000, percentage: 0 } });
   });
 
   it('answers null for a missing session or another user’s, and writes nothing for it', async () => {

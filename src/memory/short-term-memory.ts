@@ -12,6 +12,8 @@ import {
   clearWindowScript,
   createCheckpointScript,
   listCheckpointsScript,
+  commitSummaryScript,
+  readEvictedScript,
   readWindowScript,
   restoreCheckpointScript,
   storedElement,
@@ -49,8 +51,28 @@ export interface AppendTurnResult {
 export interface ConversationWindow {
   /** Oldest first, system messages in their place among the others. */
   messages: Message[];
+  /** The running summary of evicted messages, or null; its tokens count in `tokenUsage`. */
+  summary: string | null;
   tokenUsage: TokenUsage;
 }
+
+/** What a summarizer folds: the summary so far and the evicted messages it has not covered yet, oldest first. */
+export interface EvictedMessages {
+  summary: string | null;
+  /** Pass it back to commitSummary: a commit over a summary that moved on since is refused. */
+  summaryVersion: number;
+  messages: Message[];
+}
+
+export interface SummaryCommit {
+  summaryVersion: number;
+  tokenUsage: TokenUsage;
+  /** Ids of messages the new summary's tokens pushed out of the window into the buffer, oldest first. */
+  evicted: string[];
+}
+
+/** A summarizer: whatever turns the previous summary and the evicted messages into the next summary (a model call). */
+export type Summarize = (input: { previousSummary: string | null; messages: Message[] }) => Promise<string>;
 
 export interface Checkpoint {
   checkpointId: string;
@@ -75,6 +97,15 @@ export interface ShortTermMemoryOptions {
   maxCheckpoints?: number;
   /** How long an idempotency record is kept. @default IDEMPOTENCY_TTL */
   idempotencyTtlSeconds?: number;
+  /** Evicted messages kept for summarizing; past it the oldest are dropped (and counted). @default 1000 */
+  maxEvictedMessages?: number;
+  /**
+   * Folds evicted messages into the window's running summary. Run after an append that evicted, off the caller's
+   * path (the append does not wait for it); a failure or timeout leaves the buffer as it was for the next try.
+   */
+  summarize?: Summarize;
+  /** How long one summarize call may take. @default 30000 */
+  summarizeTimeoutMs?: number;
 }
 
 /**
@@ -98,7 +129,16 @@ export class ShortTermMemory {
   readonly #maxCheckpoints: number;
   readonly #idempotencyTtlSeconds: number;
 
+  readonly #maxEvicted: number;
+  readonly #summarize: Summarize | undefined;
+  readonly #summarizeTimeoutMs: number;
+  /** Sessions this instance is summarizing now: one run at a time per session. */
+  readonly #summarizing = new Set<string>();
+
   constructor(store: Store, options: ShortTermMemoryOptions = {}) {
+    this.#maxEvicted = positive(options.maxEvictedMessages ?? 1000, 'maxEvictedMessages');
+    this.#summarize = options.summarize;
+    this.#summarizeTimeoutMs = positive(options.summarizeTimeoutMs ?? 30_000, 'summarizeTimeoutMs');
     this.#store = store;
     this.#logger = options.logger ?? silentLogger;
     this.#metrics = options.metrics ?? new Metrics();
@@ -168,15 +208,15 @@ export class ShortTermMemory {
   ): Promise<AppendTurnResult | null> {
     const keys = sessionKeys(userId, sessionId);
     const createdAt = new Date().toISOString();
-    const args: Array<string | number> = [this.#maxTokens, this.#ttlMs, turn.length];
+    const args: Array<string | number> = [this.#maxTokens, this.#ttlMs, turn.length, this.#maxEvicted];
     for (const { input, tokens } of turn) {
       const message: Message = { id: randomUUID(), ...input, tokens, createdAt };
       args.push(input.role, tokens, encodeStored(message), input.toolCalls ? JSON.stringify(input.toolCalls.map((call) => call.id)) : '', input.toolCallId ?? '');
     }
-    const ran = await runOnce(this.#store, appendMessagesScript, [keys.session, keys.systemMessages, keys.conversation, keys.windowState], args, once);
+    const ran = await runOnce(this.#store, appendMessagesScript, [keys.session, keys.systemMessages, keys.conversation, keys.windowState, keys.evicted], args, once);
     const reply = ran.reply as [status: number, ...rest: Reply[]];
     // The messages as stored: with the first attempt's ids and time on a replay.
-    const messages = turn.map((_, i) => withoutSeq(decodeStored(storedElement(0, 0, ran.args[3 + 5 * i + 2]!))));
+    const messages = turn.map((_, i) => withoutSeq(decodeStored(storedElement(0, 0, ran.args[4 + 5 * i + 2]!))));
     if (reply[0] === 0) return null;
     if (reply[0] === -1) {
       this.#countAppend('no_room');
@@ -207,7 +247,12 @@ export class ShortTermMemory {
         at(turn[index - 1]!.prefix, 'role'),
       );
     }
-    const [, , used, evicted] = reply as [number, number, number, string[]];
+    const [, , used, evicted, dropped] = reply as [number, number, number, string[], number];
+    if (Number(dropped) > 0) {
+      this.#metrics.increment('remembr_memory_evicted_dropped_total', {}, Number(dropped), 'Evicted messages dropped unsummarized from a full eviction buffer');
+      this.#logger.warn({ sessionId, dropped: Number(dropped) }, 'Eviction buffer full: the oldest unsummarized messages were dropped');
+    }
+    if (evicted.length > 0 && !ran.replayed && this.#summarize) this.#scheduleSummary(userId, sessionId);
     if (!ran.replayed) {
       this.#countAppend('ok');
       this.#metrics.increment('remembr_memory_tokens_appended_total', {}, turn.reduce((sum, message) => sum + message.tokens, 0), 'Tokens of the messages appended to short-term windows');
@@ -226,10 +271,111 @@ export class ShortTermMemory {
       readWindowScript,
       [keys.session, keys.systemMessages, keys.conversation, keys.windowState],
       [this.#ttlMs],
-    )) as [number, string[], string[]] | null;
+    )) as [number, string[], string[], string | null, number] | null;
     if (reply === null) return null;
-    const [used, system, conversation] = reply;
-    return { messages: mergeBySequence(system, conversation), tokenUsage: this.#usage(used) };
+    const [used, system, conversation, summary] = reply;
+    return { messages: mergeBySequence(system, conversation), summary: summary ?? null, tokenUsage: this.#usage(used) };
+  }
+
+  /** The running summary and the evicted messages it does not cover yet; null when the session is not there. */
+  async evicted(userId: string, sessionId: string): Promise<EvictedMessages | null> {
+    const keys = sessionKeys(userId, sessionId);
+    const reply = (await this.#store.run(readEvictedScript, [keys.session, keys.windowState, keys.evicted], [])) as [string | null, number, string[]] | null;
+    if (reply === null) return null;
+    const [summary, version, buffer] = reply;
+    return { summary: summary ?? null, summaryVersion: Number(version), messages: buffer.map((text) => withoutSeq(decodeStored(text))) };
+  }
+
+  /**
+   * Replaces the running summary with one that covers the buffer up to and including message `throughId`, and
+   * takes those messages out of the buffer, in one step. Refused with ConflictError, changing nothing, when the
+   * summary is no longer version `summaryVersion` or `throughId` is not in the buffer (another summarizer got there
+   * first); messages evicted meanwhile stay buffered. CapacityError when the summary does not fit beside the system
+   * messages and the unanswered tool calls. Null when the session is not there.
+   */
+  async commitSummary(
+    userId: string,
+    sessionId: string,
+    commit: { summary: string; throughId: string; summaryVersion: number },
+  ): Promise<SummaryCommit | null> {
+    if (typeof commit?.summary !== 'string') throw new ValidationError('summary must be a string', 'summary');
+    const summary = checkMessage({ role: 'system', content: commit.summary }, this.#maxMessageBytes, '').texts[0]!;
+    const throughId = assertId(commit.throughId, 'throughId');
+    if (!Number.isSafeInteger(commit.summaryVersion) || commit.summaryVersion < 0) {
+      throw new ValidationError('summaryVersion must be the whole number read with the buffer', 'summaryVersion');
+    }
+    const tokens = await countTokens(summary, this.#encoding);
+    const keys = sessionKeys(userId, sessionId);
+    const reply = (await this.#store.run(
+      commitSummaryScript,
+      [keys.session, keys.systemMessages, keys.conversation, keys.windowState, keys.evicted],
+      [summary, tokens, throughId, commit.summaryVersion, this.#maxTokens, this.#ttlMs],
+    )) as [number, ...Reply[]];
+    if (reply[0] === 0) return null;
+    if (reply[0] === -1) {
+      throw new ConflictError(`the summary is at version ${String(reply[1])}, not ${commit.summaryVersion}: read the buffer again and summarize that`, 'summaryVersion');
+    }
+    if (reply[0] === -2) {
+      throw new ConflictError(`message ${throughId} is not in the eviction buffer (already summarized, or never evicted): read the buffer again`, 'throughId');
+    }
+    if (reply[0] === -3) {
+      throw new CapacityError(`the summary is ${tokens} tokens; beside the system messages and unanswered tool calls it does not fit the budget of ${this.#maxTokens}`, 'summary');
+    }
+    const [, version, used, moved] = reply as [number, number, number, string[]];
+    return { summaryVersion: Number(version), tokenUsage: this.#usage(used), evicted: [...moved] };
+  }
+
+  /**
+   * Runs the summarizer over the buffer and commits, after the append that called it has answered. Messages evicted
+   * while it runs stay buffered for the next run; a failed, late or refused run changes nothing.
+   */
+  #scheduleSummary(userId: string, sessionId: string): void {
+    const key = `${userId}\u0000${sessionId}`;
+    if (this.#summarizing.has(key)) return;
+    this.#summarizing.add(key);
+    // Until the buffer is empty: messages evicted during a run, or moved out by the new summary, get the next one.
+    const run = async () => {
+      for (let round = 0; round < 5; round++) {
+        const committed = await this.summarizeNow(userId, sessionId);
+        if (committed === null) return;
+      }
+    };
+    setImmediate(() => {
+      run()
+        .catch((err: unknown) => {
+          this.#metrics.increment('remembr_memory_summaries_total', { outcome: 'failed' }, 1, 'Summaries of evicted messages by outcome');
+          this.#logger.warn({ sessionId, err: err instanceof Error ? err.message : String(err) }, 'Summarizing evicted messages failed; the buffer is kept');
+        })
+        .finally(() => this.#summarizing.delete(key));
+    });
+  }
+
+  /**
+   * Folds the eviction buffer into the running summary with the `summarize` option, now: what runs on its own after
+   * an append that evicts. Resolves to the commit, or null when there was nothing to fold or no session. Rejects
+   * when the summarizer fails or times out, or the commit is refused; the buffer is then as it was.
+   */
+  async summarizeNow(userId: string, sessionId: string): Promise<SummaryCommit | null> {
+    const summarize = this.#summarize;
+    if (summarize === undefined) throw new ValidationError('no summarize option was given to ShortTermMemory', 'summarize');
+    const buffered = await this.evicted(userId, sessionId);
+    if (buffered === null || buffered.messages.length === 0) return null;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`summarize took over ${this.#summarizeTimeoutMs} ms`)), this.#summarizeTimeoutMs);
+    });
+    try {
+      const summary = await Promise.race([summarize({ previousSummary: buffered.summary, messages: buffered.messages }), timeout]);
+      const committed = await this.commitSummary(userId, sessionId, {
+        summary,
+        throughId: buffered.messages.at(-1)!.id,
+        summaryVersion: buffered.summaryVersion,
+      });
+      this.#metrics.increment('remembr_memory_summaries_total', { outcome: 'committed' }, 1, 'Summaries of evicted messages by outcome');
+      return committed;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Saves the window as it is now; null when the session is not there. With an idempotency key, saved once. */

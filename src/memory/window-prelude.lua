@@ -1,12 +1,16 @@
 -- Shared by the window scripts (put in front of each by defineScript).
--- The window — KEYS[2] system messages, KEYS[3] conversation, KEYS[4] window state — lives `ttl` ms after its last
--- use, but never past its session, whose PTTL is `sessionTtl` (-1 when it has no expiry).
-local function touchWindow(sessionTtl, ttl)
-  if sessionTtl >= 0 and sessionTtl < ttl then
+-- The window — KEYS[2] system messages, KEYS[3] conversation, KEYS[4] window state, and KEYS[buffer] its eviction
+-- buffer when the script has it — lives exactly as long as its session, whose PTTL is `sessionTtl`: a window that
+-- vanished while its session still answered was a bug. `ttl` is for a session without expiry (-1).
+local function touchWindow(sessionTtl, ttl, buffer)
+  if sessionTtl >= 0 then
     ttl = sessionTtl
   end
   for i = 2, 4 do
     redis.call('PEXPIRE', KEYS[i], ttl)
+  end
+  if buffer then
+    redis.call('PEXPIRE', KEYS[buffer], ttl)
   end
 end
 

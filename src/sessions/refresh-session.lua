@@ -2,11 +2,11 @@
 -- short-term window (a refresh is a use of the session). An expired session stays expired.
 -- KEYS[1] the session key
 -- KEYS[2] the user's session index
--- KEYS[3] system messages, KEYS[4] conversation, KEYS[5] window state
+-- KEYS[3] system messages, KEYS[4] conversation, KEYS[5] window state, KEYS[6] eviction buffer
 -- ARGV[1] session id
 -- ARGV[2] session TTL (ms)
 -- ARGV[3] how long the index keeps an expired session's id (ms)
--- ARGV[4] window TTL (ms)
+-- ARGV[4] unused (the window lives exactly as long as its session)
 -- Returns {session JSON, TTL ms}, or nil when the session is missing.
 local ttl = tonumber(ARGV[2])
 local keep = tonumber(ARGV[3])
@@ -19,12 +19,8 @@ redis.call('ZADD', KEYS[2], now + ttl, ARGV[1])
 if redis.call('PTTL', KEYS[2]) < ttl + keep then
   redis.call('PEXPIRE', KEYS[2], ttl + keep)
 end
--- The window never outlives the session, and a refresh never shortens it.
-local windowTtl = math.min(tonumber(ARGV[4]), ttl)
-for i = 3, 5 do
-  local left = redis.call('PTTL', KEYS[i])
-  if left >= 0 and left < windowTtl then
-    redis.call('PEXPIRE', KEYS[i], windowTtl)
-  end
+-- The window lives exactly as long as its session: a refreshed session keeps its whole window.
+for i = 3, 6 do
+  redis.call('PEXPIRE', KEYS[i], ttl)
 end
 return {redis.call('GET', KEYS[1]), ttl}

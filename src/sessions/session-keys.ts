@@ -13,8 +13,10 @@ export interface SessionKeys {
   readonly systemMessages: string;
   /** Every other message of the window, oldest first (a list): eviction pops its head. */
   readonly conversation: string;
-  /** The window's running totals and sequence number (a hash). */
+  /** The window's running totals, sequence number, open tool calls and running summary (a hash). */
   readonly windowState: string;
+  /** Messages evicted from the window and not yet folded into its summary, oldest first (a list, bounded). */
+  readonly evicted: string;
   /** Checkpoint id → `{created_at, message_count, expires_at}` (a hash). */
   readonly checkpoints: string;
   /** Checkpoint id → the saved window (a hash), apart from the above so listing stays small. */
@@ -22,7 +24,7 @@ export interface SessionKeys {
 }
 
 /** The owned keys in the order the delete script expects them. */
-export const OWNED_KEYS_PER_SESSION = 6;
+export const OWNED_KEYS_PER_SESSION = 7;
 
 export function sessionKeys(userId: string, sessionId: string): SessionKeys {
   const user = hashTag(assertId(userId, 'user_id'));
@@ -32,13 +34,14 @@ export function sessionKeys(userId: string, sessionId: string): SessionKeys {
     systemMessages: makeKey('session', user, id, 'window', 'system'),
     conversation: makeKey('session', user, id, 'window', 'conversation'),
     windowState: makeKey('session', user, id, 'window', 'state'),
+    evicted: makeKey('session', user, id, 'window', 'evicted'),
     checkpoints: makeKey('session', user, id, 'checkpoints'),
     snapshots: makeKey('session', user, id, 'checkpoints', 'snapshots'),
   };
 }
 
 export function ownedKeys(keys: SessionKeys): string[] {
-  return [keys.session, keys.systemMessages, keys.conversation, keys.windowState, keys.checkpoints, keys.snapshots];
+  return [keys.session, keys.systemMessages, keys.conversation, keys.windowState, keys.checkpoints, keys.snapshots, keys.evicted];
 }
 
 /**

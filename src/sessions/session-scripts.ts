@@ -7,13 +7,6 @@ import { OWNED_KEYS_PER_SESSION } from './session-keys.js';
  * follow the Lua line by line; read the .lua header for what each KEYS/ARGV entry is.
  */
 
-/** Extends a key's TTL to `ttlMs` unless it already has at least that long (or has no expiry at all). */
-function extendTo(db: MemoryDb, key: string, ttlMs: number): void {
-  const left = db.pttl(key);
-  if (left === -2) return;
-  if (left !== -1 && left < ttlMs) db.pexpire(key, ttlMs);
-}
-
 /** ZRANGEBYSCORE min +inf WITHSCORES LIMIT 0 count, flattened as Redis returns it (scores as strings). */
 function rangeFrom(scores: Map<string, number> | undefined, min: number, exclusive: boolean, count: number): string[] {
   if (scores === undefined) return [];
@@ -46,16 +39,15 @@ export const createSessionScript = defineScript('create-session', new URL('./cre
 });
 
 export const refreshSessionScript = defineScript('refresh-session', new URL('./refresh-session.lua', import.meta.url), (db, keys, args) => {
-  const [sessionKey, indexKey, ...windowKeys] = keys as [string, string, string, string, string];
-  const [id, ttlText, keepText, windowTtlText] = args as [string, string, string, string];
+  const [sessionKey, indexKey, ...windowKeys] = keys as [string, string, string, string, string, string];
+  const [id, ttlText, keepText] = args as [string, string, string];
   const ttl = Number(ttlText);
   const keep = Number(keepText);
   if (!db.pexpire(sessionKey, ttl)) return null;
   const now = db.now();
   db.zset(indexKey, true).set(id, now + ttl);
   if (db.pttl(indexKey) < ttl + keep) db.pexpire(indexKey, ttl + keep);
-  const windowTtl = Math.min(Number(windowTtlText), ttl);
-  for (const key of windowKeys) extendTo(db, key, windowTtl);
+  for (const key of windowKeys) db.pexpire(key, ttl);
   return [db.getString(sessionKey), ttl];
 });
 

@@ -154,7 +154,7 @@ export class SessionStore {
     const keys = sessionKeys(userId, sessionId);
     const reply = await this.#store.run(
       refreshSessionScript,
-      [keys.session, sessionIndexKey(userId), keys.systemMessages, keys.conversation, keys.windowState],
+      [keys.session, sessionIndexKey(userId), keys.systemMessages, keys.conversation, keys.windowState, keys.evicted],
       [sessionId, this.#ttlMs, this.#retainMs, this.#windowTtlMs],
     );
     const session = toSession(reply);

@@ -320,3 +320,65 @@ describe.each(backends)('messages as agents write them, over HTTP on %s', (backe
     expect((await call('GET', `/sessions/${id}/messages`)).json()).toEqual(before);
   });
 });
+
+describe.each(backends)('summaries and the full tool-calling loop over HTTP on %s', (backend) => {
+  // A budget tight enough that one tool-calling turn pushes the previous one out.
+  const ctx = useApp(backend, { shortTermMaxTokens: 60 });
+  const call = (method: 'GET' | 'POST', url: string, payload?: object) =>
+    ctx.app.inject({ method, url: `/api/v1${url}`, headers: asAlice, ...(payload ? { payload } : {}) });
+  const loop = (tag: string) => [
+    { role: 'user', content: `Weather and time in Paris, ${tag}?` },
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [
+        { id: `${tag}_w`, name: 'get_weather', arguments: '{"city":"Paris"}' },
+        { id: `${tag}_t`, name: 'get_time', arguments: '{"tz":"Europe/Paris"}' },
+      ],
+    },
+    { role: 'tool', tool_call_id: `${tag}_w`, content: '{"temperature":18}' },
+    { role: 'tool', tool_call_id: `${tag}_t`, content: '14:05' },
+    { role: 'assistant', content: 'It is 18 °C and 14:05 in Paris.' },
+  ];
+
+  it('stores the OpenAI loop message by message, evicts it by units under a tight budget, and reads back valid Chat Completions input', async () => {
+    const id = (await call('POST', '/sessions', { agent_id: 'a' })).json().session_id;
+    await call('POST', `/sessions/${id}/messages`, { role: 'system', content: 'Be brief.' });
+    for (const tag of ['one', 'two', 'three']) {
+      for (const message of loop(tag)) expect((await call('POST', `/sessions/${id}/messages`, message)).statusCode).toBe(201);
+    }
+    const openai = (await call('GET', `/sessions/${id}/messages?format=openai`)).json().messages as Array<{ role: string; tool_calls?: Array<{ id: string }>; tool_call_id?: string }>;
+    expect(openai[0]).toEqual({ role: 'system', content: 'Be brief.' });
+    // Valid model input: every tool message follows the assistant message that called it.
+    let open = new Set<string>();
+    for (const message of openai) {
+      if (message.role === 'tool') expect(open.delete(message.tool_call_id!)).toBe(true);
+      else {
+        expect(open.size).toBe(0);
+        open = new Set(message.tool_calls?.map((c) => c.id) ?? []);
+      }
+    }
+    expect(openai.find((m) => m.role !== 'system')!.role).not.toBe('tool');
+
+    // What was evicted is buffered; a summary over it is committed once, and the context leads with it.
+    const buffered = (await call('GET', `/sessions/${id}/evicted`)).json();
+    expect(buffered.messages.length).toBeGreaterThan(0);
+    const body = { summary: 'Asked twice about Paris.', through_id: buffered.messages.at(-1).id, summary_version: buffered.summary_version };
+    const committed = await call('POST', `/sessions/${id}/summary`, body);
+    expect(committed.statusCode).toBe(200);
+    expect(committed.json().summary_version).toBe(buffered.summary_version + 1);
+    const stale = await call('POST', `/sessions/${id}/summary`, body);
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().error.code).toBe('CONFLICT');
+    const context = (await call('GET', `/sessions/${id}/context?format=openai`)).json();
+    expect(context.summary).toBe('Asked twice about Paris.');
+    expect(context.messages.slice(0, 2)).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'system', content: 'Summary of the earlier conversation:\nAsked twice about Paris.' },
+    ]);
+    expect(context.token_usage.used).toBeLessThanOrEqual(60);
+    const neutral = (await call('GET', `/sessions/${id}/context`)).json();
+    expect(neutral.summary).toBe('Asked twice about Paris.');
+    expect(neutral.messages[0]).toMatchObject({ role: 'system', content: 'Be brief.' });
+  });
+});

@@ -18,7 +18,11 @@ import {
   AppendTurn,
   Checkpoint,
   CheckpointList,
+  CommitSummary,
+  CommittedSummary,
+  Context,
   errorResponse,
+  EvictedBuffer,
   Message,
   MessageWindow,
   ref,
@@ -139,6 +143,74 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (window === null) throw missingSession();
       const messages = request.query.format === 'openai' ? toOpenAI(window.messages) : window.messages.map(messageBody);
       return { messages, token_usage: usageBody(window.tokenUsage) } as Static<typeof MessageWindow>;
+    },
+  );
+
+  app.get(
+    '/sessions/:session_id/context',
+    {
+      schema: {
+        operationId: 'getContext',
+        tags,
+        summary: 'What to send a model: the system messages, the running summary, then the recent turns, within the budget',
+        params: SessionParams,
+        querystring: WindowQuery,
+        response: { 200: ref(Context), 404: sessionMissing },
+      },
+    },
+    async (request) => {
+      const window = await memory.read(request.caller.userId, request.params.session_id);
+      if (window === null) throw missingSession();
+      if (request.query.format !== 'openai') {
+        return { summary: window.summary, messages: window.messages.map(messageBody), token_usage: usageBody(window.tokenUsage) } as Static<typeof Context>;
+      }
+      const system = window.messages.filter((message) => message.role === 'system');
+      const summary: MessageInput[] = window.summary === null ? [] : [{ role: 'system', content: `Summary of the earlier conversation:\n${window.summary}` }];
+      const rest = window.messages.filter((message) => message.role !== 'system');
+      return { summary: window.summary, messages: toOpenAI([...system, ...summary, ...rest]), token_usage: usageBody(window.tokenUsage) } as Static<typeof Context>;
+    },
+  );
+
+  app.get(
+    '/sessions/:session_id/evicted',
+    {
+      schema: {
+        operationId: 'getEvicted',
+        tags,
+        summary: 'The running summary and the evicted messages it does not cover yet: a summarizer’s input',
+        params: SessionParams,
+        response: { 200: ref(EvictedBuffer), 404: sessionMissing },
+      },
+    },
+    async (request) => {
+      const buffered = await memory.evicted(request.caller.userId, request.params.session_id);
+      if (buffered === null) throw missingSession();
+      return { summary: buffered.summary, summary_version: buffered.summaryVersion, messages: buffered.messages.map(messageBody) };
+    },
+  );
+
+  app.post(
+    '/sessions/:session_id/summary',
+    {
+      schema: {
+        operationId: 'commitSummary',
+        tags,
+        summary: 'Commit a running summary covering the evicted messages up to through_id, atomically and only over what was read',
+        params: SessionParams,
+        body: ref(CommitSummary),
+        response: {
+          200: ref(CommittedSummary),
+          404: sessionMissing,
+          409: errorResponse('The summary moved on since summary_version, or through_id is no longer buffered; nothing changed: read the buffer again (CONFLICT)'),
+          422: errorResponse('The summary does not fit the budget beside the system messages (CAPACITY_EXCEEDED)'),
+        },
+      },
+    },
+    async (request) => {
+      const { summary, through_id: throughId, summary_version: summaryVersion } = request.body;
+      const committed = await memory.commitSummary(request.caller.userId, request.params.session_id, { summary, throughId, summaryVersion });
+      if (committed === null) throw missingSession();
+      return { summary_version: committed.summaryVersion, token_usage: usageBody(committed.tokenUsage), evicted: committed.evicted };
     },
   );
 
