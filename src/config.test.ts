@@ -32,7 +32,7 @@ describe('loadConfig defaults', () => {
       port: 8000,
       host: '127.0.0.1',
       redisMaxConnections: 20,
-      redisConnections: 2,
+      redisConnections: 1,
       redisCommandTimeoutMs: 1000,
       redisWaitReplicas: 0,
       redisWaitTimeoutMs: 250,

@@ -51,7 +51,8 @@ export interface Config {
   redisMaxConnections: number;
   /**
    * Connections the store opens (at most `redisMaxConnections`). Each one pipelines every concurrent command, so a
-   * couple carry a heavy load. @default 2
+   * single one carries a heavy load: measured at 1, 2 and 4 connections and 64 and 256 callers, more bought
+   * nothing on one server (BENCHMARKS.md, the connections tables). @default 1
    */
   redisConnections: number;
   /**
@@ -131,7 +132,7 @@ export const DEFAULTS = {
   redisCluster: false,
   redisTls: false,
   redisMaxConnections: 20,
-  redisConnections: 2,
+  redisConnections: 1,
   clientCache: false,
   redisCommandTimeoutMs: 1000,
   redisWaitReplicas: 0,
