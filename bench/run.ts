@@ -9,6 +9,7 @@ import { createClient } from 'redis';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { batchesCase } from './cases/batches.js';
 import { cacheJsonCase } from './cases/cache-json.js';
+import { checkpointersCase } from './cases/checkpointers.js';
 import { clientCacheCase } from './cases/client-cache.js';
 import { clientShapeCase } from './cases/client-shape.js';
 import { connectionsCase } from './cases/connections.js';
@@ -21,7 +22,7 @@ import type { BenchCase, BenchContext } from './context.js';
 import type { CaseResult } from './harness.js';
 import { describeMachine, jsonLine, markdownCase, markdownDocument } from './report.js';
 
-const CASES: BenchCase[] = [cacheJsonCase, clientCacheCase, connectionsCase, clientShapeCase, batchesCase, patternDeleteCase, rateLimitCase, memoryCase, tokensCase, httpCase];
+const CASES: BenchCase[] = [cacheJsonCase, clientCacheCase, connectionsCase, clientShapeCase, batchesCase, patternDeleteCase, rateLimitCase, memoryCase, tokensCase, httpCase, checkpointersCase];
 
 interface Args {
   quick: boolean;

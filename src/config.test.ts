@@ -32,8 +32,11 @@ describe('loadConfig defaults', () => {
       port: 8000,
       host: '127.0.0.1',
       redisMaxConnections: 20,
-      redisConnections: 2,
+      redisConnections: 1,
       redisCommandTimeoutMs: 1000,
+      redisWaitReplicas: 0,
+      redisWaitTimeoutMs: 250,
+      trustProxy: false,
       redisConnectTimeoutMs: 2000,
       redisTlsCaFile: undefined,
       redisTlsInsecure: false,
@@ -108,6 +111,9 @@ describe('loadConfig defaults', () => {
       redisMaxConnections: 5,
       redisConnections: 3,
       redisCommandTimeoutMs: 250,
+      redisWaitReplicas: 0,
+      redisWaitTimeoutMs: 250,
+      trustProxy: false,
       redisConnectTimeoutMs: 500,
       redisTlsCaFile: '/etc/ssl/ca.pem',
       redisTlsInsecure: true,
@@ -306,6 +312,23 @@ describe('loadConfig for Redis Sentinel', () => {
   it('describes the store by its Sentinels, never a password', () => {
     const config = loadConfig({ ...sentinels, REDIS_PASSWORD: PASSWORD });
     expect(describeStore(config)).toBe('primary "mymaster" of the Sentinels at sentinel-a:26379,10.0.0.7:26380,::1:26381');
+  });
+});
+
+describe('loadConfig for durable acknowledgements', () => {
+  it('reads REDIS_WAIT_REPLICAS and REDIS_WAIT_TIMEOUT_MS', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6379', REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '200' })).toMatchObject({
+      redisWaitReplicas: 1,
+      redisWaitTimeoutMs: 200,
+    });
+  });
+
+  it('keeps the wait inside the command timeout, and needs Redis', () => {
+    expect(problemsOf({ REDIS_URL: 'redis://cache:6379', REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '1000' })).toMatch(
+      /REDIS_WAIT_TIMEOUT_MS \(1000\) must be below REDIS_COMMAND_TIMEOUT_MS \(1000\)/,
+    );
+    expect(problemsOf({ REDIS_WAIT_REPLICAS: '1' })).toMatch(/REDIS_WAIT_REPLICAS needs Redis/);
+    expect(problemsOf({ REDIS_URL: 'redis://cache:6379', REDIS_WAIT_REPLICAS: 'all' })).toMatch(/REDIS_WAIT_REPLICAS must be a whole number from 0 to 64/);
   });
 });
 

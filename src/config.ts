@@ -51,7 +51,8 @@ export interface Config {
   redisMaxConnections: number;
   /**
    * Connections the store opens (at most `redisMaxConnections`). Each one pipelines every concurrent command, so a
-   * couple carry a heavy load. @default 2
+   * single one carries a heavy load: measured at 1, 2 and 4 connections and 64 and 256 callers, more bought
+   * nothing on one server (BENCHMARKS.md, the connections tables). @default 1
    */
   redisConnections: number;
   /**
@@ -61,6 +62,13 @@ export interface Config {
   clientCache: Partial<ClientCacheOptions> | false;
   /** How long one Redis command may take before it fails (no offline queueing either). @default 1000 */
   redisCommandTimeoutMs: number;
+  /**
+   * Durable acknowledgements: a write is acknowledged only once this many replicas have it (WAIT); when they do not
+   * confirm within `redisWaitTimeoutMs` the answer is "outcome unknown", never a success. 0: off. @default 0
+   */
+  redisWaitReplicas: number;
+  /** How long a write waits for its replicas (below `redisCommandTimeoutMs`, inside the same deadline). @default 250 */
+  redisWaitTimeoutMs: number;
   /** How long a connection attempt may take. @default 2000 */
   redisConnectTimeoutMs: number;
   /** PEM file of a CA to trust for `rediss://` (self-signed servers). @default undefined */
@@ -118,9 +126,11 @@ export const DEFAULTS = {
   redisCluster: false,
   redisTls: false,
   redisMaxConnections: 20,
-  redisConnections: 2,
+  redisConnections: 1,
   clientCache: false,
   redisCommandTimeoutMs: 1000,
+  redisWaitReplicas: 0,
+  redisWaitTimeoutMs: 250,
   redisConnectTimeoutMs: 2000,
   redisTlsInsecure: false,
   rateLimitPerMinute: 100,
@@ -229,6 +239,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const metricsPortRaw = text('METRICS_PORT');
   const metricsPort = metricsPortRaw === undefined ? undefined : integer('METRICS_PORT', 0, 0, 65535);
 
+  const redisCommandTimeoutMs = integer('REDIS_COMMAND_TIMEOUT_MS', DEFAULTS.redisCommandTimeoutMs, 10, 60_000);
+  const redisWaitReplicas = integer('REDIS_WAIT_REPLICAS', DEFAULTS.redisWaitReplicas, 0, 64);
+  const redisWaitTimeoutMs = integer('REDIS_WAIT_TIMEOUT_MS', DEFAULTS.redisWaitTimeoutMs, 1, 60_000);
+  if (redisWaitReplicas > 0 && redisWaitTimeoutMs >= redisCommandTimeoutMs) {
+    problems.push(
+      `REDIS_WAIT_TIMEOUT_MS (${redisWaitTimeoutMs}) must be below REDIS_COMMAND_TIMEOUT_MS (${redisCommandTimeoutMs}): the wait for replicas is part of the call's deadline`,
+    );
+  }
+  if (redisWaitReplicas > 0 && redisUrl === undefined && redisSentinels === undefined) {
+    problems.push('REDIS_WAIT_REPLICAS needs Redis (REDIS_URL or REDIS_SENTINELS): the embedded store has no replicas');
+  }
   const config: Config = {
     redisUrl,
     redisCluster,
@@ -245,7 +266,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: text('HOST') ?? DEFAULTS.host,
     redisMaxConnections,
     redisConnections,
-    redisCommandTimeoutMs: integer('REDIS_COMMAND_TIMEOUT_MS', DEFAULTS.redisCommandTimeoutMs, 10, 60_000),
+    redisCommandTimeoutMs,
+    redisWaitReplicas,
+    redisWaitTimeoutMs,
     redisConnectTimeoutMs: integer('REDIS_CONNECT_TIMEOUT_MS', DEFAULTS.redisConnectTimeoutMs, 10, 60_000),
     redisTlsCaFile: text('REDIS_TLS_CA_FILE'),
     redisTlsInsecure,

@@ -21,6 +21,8 @@ type StoreConfig = Pick<
   | 'redisConnections'
   | 'clientCache'
   | 'redisCommandTimeoutMs'
+  | 'redisWaitReplicas'
+  | 'redisWaitTimeoutMs'
   | 'redisConnectTimeoutMs'
   | 'redisTlsCaFile'
   | 'redisTlsInsecure'
@@ -39,6 +41,9 @@ export async function createStore(config: StoreConfig, logger: Logger, metrics?:
     tlsInsecure: config.redisTlsInsecure,
     logger,
   };
+  const durability = config.redisWaitReplicas > 0 ? { replicas: config.redisWaitReplicas, timeoutMs: config.redisWaitTimeoutMs } : undefined;
+  // Not yet on a cluster: its writes over many slots would need a WAIT per node, which is not written.
+  if (durability && config.redisCluster) throw new ConfigError('REDIS_WAIT_REPLICAS is not available on a Redis Cluster yet: use it with one server or Sentinel');
   if (config.redisSentinels) {
     if (config.clientCache) throw new ConfigError('The client cache needs one Redis server: it is not available with Redis Sentinel');
     const store = new RedisSentinelStore({
@@ -50,6 +55,7 @@ export async function createStore(config: StoreConfig, logger: Logger, metrics?:
       sentinelPassword: config.redisSentinelPassword,
       tls: config.redisTls,
       connections: config.redisConnections,
+      durability,
     });
     await store.connect(config.redisConnectTimeoutMs);
     return store;
@@ -60,7 +66,7 @@ export async function createStore(config: StoreConfig, logger: Logger, metrics?:
   if (config.redisCluster && config.clientCache) throw new ConfigError('The client cache needs one Redis server: it is not available on a cluster');
   const store = config.redisCluster
     ? new RedisClusterStore(common)
-    : new RedisStore({ ...common, connections: config.redisConnections, ...(config.clientCache ? { clientCache: config.clientCache, metrics } : {}) });
+    : new RedisStore({ ...common, connections: config.redisConnections, durability, ...(config.clientCache ? { clientCache: config.clientCache, metrics } : {}) });
   await store.connect(config.redisConnectTimeoutMs);
   return store;
 }

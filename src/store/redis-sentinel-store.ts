@@ -4,6 +4,7 @@ import type { RedisNodeAddress } from '../config.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { Reply, Script, ServerInfo, Store } from './port.js';
 import { closeWithin, reconnectDelay, safeMessage, socketOptions, within } from './redis-common.js';
+import type { Durability } from './durability.js';
 import { RedisStore } from './redis-store.js';
 
 export interface RedisSentinelStoreOptions {
@@ -18,6 +19,8 @@ export interface RedisSentinelStoreOptions {
   sentinelPassword?: string;
   /** TLS to the Sentinels and to the primary. */
   tls: boolean;
+  /** Acknowledge a write only once this many replicas have it (see RedisStore). */
+  durability?: Durability;
   /** Connections to the primary (see RedisStore). */
   connections: number;
   /** A command that takes longer fails with StoreUnavailableError. */
@@ -187,6 +190,7 @@ export class RedisSentinelStore implements Store {
       tlsCaFile: options.tlsCaFile,
       tlsInsecure: options.tlsInsecure,
       logger: options.logger,
+      durability: options.durability,
     });
     const named = { redis: this.#where, primary: `${scheme}://${host}:${node.port}` };
     void next.connect(options.connectTimeoutMs).then(async () => {

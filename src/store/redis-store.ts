@@ -6,6 +6,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { ClientCache, type CachedRead, type ClientCacheOptions } from './client-cache.js';
 import type { Reply, Script, ServerInfo, Store } from './port.js';
 import { getWithTtlScript, readPairs, setManyScript } from './store-scripts.js';
+import { confirmReplicated, sendWithWait, type Durability } from './durability.js';
 import { closeWithin, FailFast, runScript, safeMessage, socketOptions, within } from './redis-common.js';
 
 export interface RedisStoreOptions {
@@ -27,6 +28,8 @@ export interface RedisStoreOptions {
   clientCache?: Partial<ClientCacheOptions>;
   /** Where the client cache counts its hits, misses, invalidations, evictions and drops. */
   metrics?: Metrics;
+  /** Acknowledge a write only once this many replicas have it (WAIT). Unset: as soon as the server has it. */
+  durability?: Durability;
 }
 
 export type RedisConnection = RedisClientType;
@@ -56,7 +59,10 @@ export class RedisStore implements Store {
   /** Present when the client cache is on: every connection then speaks RESP3 with tracking. */
   readonly clientCache: ClientCache | undefined;
 
+  readonly #durability: Durability | undefined;
+
   constructor(options: RedisStoreOptions) {
+    this.#durability = options.durability;
     this.#logger = options.logger;
     this.#where = describeRedisUrl(options.url);
     this.#failFast = new FailFast(options.logger, options.commandTimeoutMs);
@@ -265,12 +271,21 @@ export class RedisStore implements Store {
    */
   #write<T>(keys: readonly string[], command: (redis: RedisConnection) => Promise<T>): Promise<T> {
     const cache = this.clientCache;
-    if (cache === undefined) return this.#call(command);
+    if (cache === undefined) return this.#replicated(command);
     cache.forget(keys);
-    return this.#call(command).then((result) => {
+    return this.#replicated(command).then((result) => {
       cache.forget(keys);
       return result;
     });
+  }
+
+  /** A write under the deadline, and with durable acknowledgements its WAIT on the same connection, in the same deadline. */
+  #replicated<T>(command: (redis: RedisConnection) => Promise<T>): Promise<T> {
+    const durability = this.#durability;
+    if (durability === undefined) return this.#call(command);
+    return this.#call((redis) => sendWithWait(() => command(redis), (wait) => redis.sendCommand(wait), durability)).then((replies) =>
+      confirmReplicated(replies, durability, this.#where),
+    );
   }
 
   /** Reads `keys` with their TTLs from Redis and keeps each reply unless an invalidation overtook it. */
