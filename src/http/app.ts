@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type onRequestHookHandler } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { createRemembr, silentLogger, type Config, type Logger, type Remembr, type Store } from '../index.js';
+import { createRemembr, silentLogger, withinDeadline, type Config, type Logger, type Remembr, type Store } from '../index.js';
 import { VERSION } from '../version.js';
 import { sendError } from './errors.js';
 import { authenticate, createAuthenticator, type Caller } from './auth.js';
@@ -161,8 +161,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Running open there is no key to get wrong, so no failure limit either.
   const authFailures = config.apiKeys.length > 0 ? authFailureGuard(remembr) : undefined;
   // Everything under /api/v1 but health needs a verified caller, and counts against its rate limit.
+  // One bound for all a request asks of the store (the failed-auth count, the rate-limit check, the operation):
+  // each call gets what is left of it, so an answer comes within REDIS_COMMAND_TIMEOUT_MS, not a multiple of it.
+  const oneDeadline: onRequestHookHandler = (_request, _reply, done) => withinDeadline(config.redisCommandTimeoutMs, done);
   await app.register(
     async (api) => {
+      api.addHook('onRequest', oneDeadline);
       api.addHook('onRequest', authenticate(verify, authFailures?.recordFailure));
       api.addHook('onRequest', limitRequests(remembr.rateLimiter, { legacy: config.rateLimitLegacyHeaders }));
       // Feature routes (each a plugin in ./routes) are registered here.
@@ -174,6 +178,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   // MCP's Streamable HTTP endpoint: the same key check, failure limit and rate limit as /api/v1 (keep them in step).
   await app.register(async (mcp) => {
+    mcp.addHook('onRequest', oneDeadline);
     mcp.addHook('onRequest', authenticate(verify, authFailures?.recordFailure));
     mcp.addHook('onRequest', limitRequests(remembr.rateLimiter));
     await mcp.register(mcpRoutes);
