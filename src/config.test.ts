@@ -45,6 +45,7 @@ describe('loadConfig defaults', () => {
       rateLimitPerMinute: 100,
       rateLimitFailMode: 'open',
       rateLimitLegacyHeaders: false,
+      corsOrigins: ['http://localhost:*', 'http://127.0.0.1:*'],
       authFailuresPerMinute: 20,
       shortTermMaxTokens: 4000,
       tokenEncoding: 'cl100k_base',
@@ -84,6 +85,7 @@ describe('loadConfig defaults', () => {
       RATE_LIMIT_PER_MINUTE: '7',
       RATE_LIMIT_FAIL_MODE: 'closed',
       RATE_LIMIT_LEGACY_HEADERS: 'true',
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:*',
       AUTH_FAILURES_PER_MINUTE: '3',
       SHORT_TERM_MAX_TOKENS: '1000',
       TOKEN_ENCODING: 'o200k_base',
@@ -125,6 +127,7 @@ describe('loadConfig defaults', () => {
       rateLimitPerMinute: 7,
       rateLimitFailMode: 'closed',
       rateLimitLegacyHeaders: true,
+      corsOrigins: ['https://app.example.com', 'http://localhost:*'],
       authFailuresPerMinute: 3,
       shortTermMaxTokens: 1000,
       tokenEncoding: 'o200k_base',
@@ -145,6 +148,17 @@ describe('loadConfig defaults', () => {
     ['1', true],
   ])('reads REDIS_CLUSTER=%s as %s', (value, cluster) => {
     expect(loadConfig({ REDIS_URL: 'redis://seed.example.com:7000/0', REDIS_CLUSTER: value }).redisCluster).toBe(cluster);
+  });
+
+  it('turns CORS off by default outside local, and reads * and none', () => {
+    const production = { ENVIRONMENT: 'production', REDIS_URL: 'redis://cache:6379', REMEMBR_API_KEYS: `alice:${API_KEY}` };
+    expect(loadConfig(production).corsOrigins).toEqual([]);
+    expect(loadConfig({ ENVIRONMENT: 'staging' }).corsOrigins).toEqual([]);
+    expect(loadConfig({ ...production, CORS_ORIGINS: 'https://app.example.com' }).corsOrigins).toEqual(['https://app.example.com']);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+    expect(loadConfig({ CORS_ORIGINS: 'none' }).corsOrigins).toEqual([]);
+    expect(() => loadConfig({ CORS_ORIGINS: 'app.example.com' })).toThrow(/CORS_ORIGINS: "app.example.com" is not an origin/);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://app.example.com/path' })).toThrow(/CORS_ORIGINS/);
   });
 
   it('lets one user hold several keys, for rotation', () => {

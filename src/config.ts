@@ -86,6 +86,12 @@ export interface Config {
    * beside RateLimit and RateLimit-Policy (-10), for clients written against the older drafts. @default false
    */
   rateLimitLegacyHeaders: boolean;
+  /**
+   * Origins a browser app may call the API from (CORS): exact origins (`https://app.example.com`), `http://host:*`
+   * for any port of a host, or `*` for every origin. Empty turns CORS off (browsers then refuse cross-origin calls).
+   * @default ['http://localhost:*', 'http://127.0.0.1:*'] in local; [] (off) in staging and production
+   */
+  corsOrigins: string[];
   /** Failed authentications allowed per client address per minute. @default 20 */
   authFailuresPerMinute: number;
   /** Token budget of a short-term window, in `tokenEncoding` tokens. @default 4000 */
@@ -136,6 +142,7 @@ export const DEFAULTS = {
   rateLimitPerMinute: 100,
   rateLimitFailMode: 'open',
   rateLimitLegacyHeaders: false,
+  corsOrigins: [] as string[],
   authFailuresPerMinute: 20,
   shortTermMaxTokens: 4000,
   tokenEncoding: 'cl100k_base',
@@ -239,6 +246,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const metricsPortRaw = text('METRICS_PORT');
   const metricsPort = metricsPortRaw === undefined ? undefined : integer('METRICS_PORT', 0, 0, 65535);
 
+  const corsOrigins = parseCorsOrigins(text('CORS_ORIGINS'), environment, problems);
+
   const redisCommandTimeoutMs = integer('REDIS_COMMAND_TIMEOUT_MS', DEFAULTS.redisCommandTimeoutMs, 10, 60_000);
   const redisWaitReplicas = integer('REDIS_WAIT_REPLICAS', DEFAULTS.redisWaitReplicas, 0, 64);
   const redisWaitTimeoutMs = integer('REDIS_WAIT_TIMEOUT_MS', DEFAULTS.redisWaitTimeoutMs, 1, 60_000);
@@ -276,6 +285,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', DEFAULTS.rateLimitPerMinute, 1, 1_000_000),
     rateLimitFailMode: oneOf<FailMode>('RATE_LIMIT_FAIL_MODE', ['open', 'closed'], DEFAULTS.rateLimitFailMode),
     rateLimitLegacyHeaders: flag('RATE_LIMIT_LEGACY_HEADERS', DEFAULTS.rateLimitLegacyHeaders),
+    corsOrigins,
     authFailuresPerMinute: integer('AUTH_FAILURES_PER_MINUTE', DEFAULTS.authFailuresPerMinute, 1, 1_000_000),
     shortTermMaxTokens: integer('SHORT_TERM_MAX_TOKENS', DEFAULTS.shortTermMaxTokens, 16, 10_000_000),
     tokenEncoding: oneOf<TokenEncoding>('TOKEN_ENCODING', TOKEN_ENCODINGS, DEFAULTS.tokenEncoding),
@@ -377,6 +387,24 @@ function checkRedisUrl(raw: string, cluster: boolean, problems: string[]): void 
   if (cluster && !['', '/', '/0'].includes(url.pathname)) {
     problems.push(`REDIS_URL selects database ${url.pathname.slice(1)}, but Redis Cluster has only database 0`);
   }
+}
+
+/** A browser app on this machine, on any port: what a local developer runs. */
+const LOCAL_CORS_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*'];
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:(\d{1,5}|\*))?$/;
+
+/** `CORS_ORIGINS`: `*`, `none`, or a comma list of origins; unset is local origins in local, off elsewhere. */
+function parseCorsOrigins(raw: string | undefined, environment: Environment, problems: string[]): string[] {
+  if (raw === undefined) return environment === 'local' ? [...LOCAL_CORS_ORIGINS] : [...DEFAULTS.corsOrigins];
+  if (raw.toLowerCase() === 'none') return [];
+  if (raw === '*') return ['*'];
+  const origins = raw.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+  for (const origin of origins) {
+    if (!ORIGIN.test(origin)) {
+      problems.push(`CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port], a port of * for any; or all of CORS_ORIGINS is * or none)`);
+    }
+  }
+  return origins;
 }
 
 /** `host:port,host:port`, each port 1 to 65535; IPv6 hosts in brackets (`[::1]:26379`). */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type onRequestHookHandler } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { createRemembr, silentLogger, type Config, type Logger, type Remembr, type Store } from '../index.js';
+import { createRemembr, silentLogger, withinDeadline, type Config, type Logger, type Remembr, type Store } from '../index.js';
 import { VERSION } from '../version.js';
-import { sendError, HttpError } from './errors.js';
+import { sendError } from './errors.js';
 import { authenticate, createAuthenticator, type Caller } from './auth.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes, operatorAccess } from './routes/metrics.js';
@@ -15,6 +15,7 @@ import { taskRoutes } from './routes/tasks.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { authFailureGuard, limitRequests } from './rate-limit.js';
 import { registerOpenApi } from './openapi.js';
+import { clientErrorHandler, jsonBodiesOnly, methodTable, notFoundOrNotAllowed, registerCors } from './conventions.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -63,7 +64,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // Ids in paths may be up to 128 characters (assertId); Fastify would answer 414 past 100 before our schema
     // could say which parameter is wrong.
-    routerOptions: { maxParamLength: 256 },
+    // A trailing slash reaches the same route (`GET /sessions/` lists sessions, instead of reading an empty id).
+    routerOptions: { maxParamLength: 256, ignoreTrailingSlash: true },
+    // Requests Node refuses before Fastify sees them (431, a method HTTP does not have) get the envelope too.
+    clientErrorHandler,
     // Errors the router raises before any route runs (a malformed URL, an over-long parameter) get the same envelope.
     frameworkErrors: (err, request, reply) => sendError(request, reply, err, production),
     // Reuse a caller's request id when it is a plain token, so one id follows a call across services.
@@ -127,9 +131,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     );
   });
   app.setErrorHandler((err, request, reply) => sendError(request, reply, err, production));
+  // A path that exists for other methods is a 405 with Allow, not a 404.
+  const methods = methodTable();
+  app.addHook('onRoute', methods.onRoute);
+  const cors = config.corsOrigins.length > 0;
   app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, new HttpError(404, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`), production),
+    sendError(request, reply, notFoundOrNotAllowed(request, methods.allowed(request.url.split('?')[0]!), cors ? ['OPTIONS'] : []), production),
   );
+  jsonBodiesOnly(app);
+  // Browser apps on the configured origins (CORS_ORIGINS; off by default outside local), preflights answered.
+  if (cors) await registerCors(app, config.corsOrigins);
 
   // Before any route: the shared schemas, and the hook that completes each route's documentation.
   await registerOpenApi(app, { version: VERSION, serveDocs: !production });
@@ -150,8 +161,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Running open there is no key to get wrong, so no failure limit either.
   const authFailures = config.apiKeys.length > 0 ? authFailureGuard(remembr) : undefined;
   // Everything under /api/v1 but health needs a verified caller, and counts against its rate limit.
+  // One bound for all a request asks of the store (the failed-auth count, the rate-limit check, the operation):
+  // each call gets what is left of it, so an answer comes within REDIS_COMMAND_TIMEOUT_MS, not a multiple of it.
+  const oneDeadline: onRequestHookHandler = (_request, _reply, done) => withinDeadline(config.redisCommandTimeoutMs, done);
   await app.register(
     async (api) => {
+      api.addHook('onRequest', oneDeadline);
       api.addHook('onRequest', authenticate(verify, authFailures?.recordFailure));
       api.addHook('onRequest', limitRequests(remembr.rateLimiter, { legacy: config.rateLimitLegacyHeaders }));
       // Feature routes (each a plugin in ./routes) are registered here.
@@ -163,6 +178,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   // MCP's Streamable HTTP endpoint: the same key check, failure limit and rate limit as /api/v1 (keep them in step).
   await app.register(async (mcp) => {
+    mcp.addHook('onRequest', oneDeadline);
     mcp.addHook('onRequest', authenticate(verify, authFailures?.recordFailure));
     mcp.addHook('onRequest', limitRequests(remembr.rateLimiter));
     await mcp.register(mcpRoutes);

@@ -54,6 +54,20 @@ export function createAuthenticator(apiKeys: readonly ApiKey[]): (request: Fasti
   };
 }
 
+const KNOWN_SCHEMES = ['Basic', 'Digest', 'Token', 'ApiKey', 'Negotiate', 'HOBA', 'Mutual', 'AWS4-HMAC-SHA256'];
+
+/** Says what was wrong with the credentials: none, a scheme other than Bearer (Basic, say), or an unknown key. */
+function unauthorizedMessage(request: FastifyRequest): string {
+  if (presentedKey(request) !== undefined) return 'Invalid API key';
+  const header = request.headers.authorization;
+  if (typeof header === 'string' && header.trim() !== '') {
+    // Only a scheme from this list is named back: a bare key in the header must never be echoed.
+    const scheme = KNOWN_SCHEMES.find((known) => header.trimStart().toLowerCase().startsWith(`${known.toLowerCase()} `));
+    return `Authorization ${scheme ? `uses the ${scheme} scheme, which the service does not accept` : 'is not of the form Bearer <key>'}: send Authorization: Bearer <key> or X-API-Key: <key>`;
+  }
+  return 'Missing API key: send Authorization: Bearer <key> or X-API-Key: <key>';
+}
+
 /**
  * The onRequest hook: 401 unless the caller is verified. `onFailure` sees every failed attempt first (the
  * per-address failure limit counts it there, and may answer 429 instead).
@@ -66,9 +80,7 @@ export function authenticate(
     const caller = verify(request);
     if (caller === undefined) {
       await onFailure?.(request);
-      throw new HttpError(401, 'UNAUTHORIZED', presentedKey(request) === undefined
-        ? 'Missing API key: send Authorization: Bearer <key> or X-API-Key: <key>'
-        : 'Invalid API key', undefined, { 'www-authenticate': 'Bearer' });
+      throw new HttpError(401, 'UNAUTHORIZED', unauthorizedMessage(request), undefined, { 'www-authenticate': 'Bearer' });
     }
     request.caller = caller;
   };

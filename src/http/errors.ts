@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ID_PATTERN, ID_RULE } from './id-rule.js';
 import { CapacityError, ConflictError, IdempotencyKeyReusedError, NotInitializedError, OutcomeUnknownError, StoreError, ValidationError } from '../index.js';
 
 /** Every code an error body can carry (the OpenAPI document's enum and the typed client's union come from here). */
@@ -13,6 +14,7 @@ export const ERROR_CODES = [
   'CONFLICT',
   'IDEMPOTENCY_KEY_REUSED',
   'HEADERS_TOO_LARGE',
+  'REQUEST_TIMEOUT',
   'RATE_LIMIT_EXCEEDED',
   'SERVICE_UNAVAILABLE',
   'OUTCOME_UNKNOWN',
@@ -65,6 +67,8 @@ interface Mapped {
   headers?: Record<string, string>;
 }
 
+const LOCATIONS = ['body', 'params', 'querystring', 'headers'] as const;
+
 /** Methods that change nothing a retry could repeat (a read may refresh a TTL, which is harmless twice). */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -72,21 +76,26 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Maps whatever was thrown to a status, a code and a message that is safe to show the caller. `method` tells a
  * write, whose unknown outcome is a 504, from a read, for which "unknown" only means "no answer": a 503.
  */
-export function mapError(err: unknown, production: boolean, method = 'POST'): Mapped {
+export function mapError(err: unknown, production: boolean, method = 'POST', contentType?: string): Mapped {
   if (err instanceof HttpError) {
     return { status: err.statusCode, code: err.code, message: err.message, details: err.details, headers: err.headers };
   }
   const fastifyError = err as FastifyError & { validationContext?: string };
   if (fastifyError?.validation) {
-    const details = fastifyError.validation.map((issue) => {
-      const missing = (issue.params as { missingProperty?: string })?.missingProperty;
-      const extra = (issue.params as { additionalProperty?: string })?.additionalProperty;
+    const location = (LOCATIONS.find((l) => l === fastifyError.validationContext) ?? 'body') satisfies ErrorDetail['location'];
+    const details = fastifyError.validation.map((issue): ErrorDetail => {
+      const params = issue.params as { missingProperty?: string; additionalProperty?: string; allowedValues?: unknown[]; pattern?: string; type?: string };
+      const missing = params?.missingProperty;
+      const extra = params?.additionalProperty;
       const path = `${issue.instancePath.replace(/^\//, '').replace(/\//g, '.')}${missing ? (issue.instancePath ? '.' : '') + missing : ''}${extra ? (issue.instancePath ? '.' : '') + extra : ''}`;
-      return {
-        location: fastifyError.validationContext ?? 'body',
-        field: path || fastifyError.validationContext || 'body',
-        message: extra ? 'is not an accepted field' : issue.message ?? 'is invalid',
-      };
+      const detail: ErrorDetail = { field: path || location, message: issue.message ?? 'is invalid', location };
+      if (extra) detail.message = `is not an accepted field`;
+      else if (issue.keyword === 'enum' && Array.isArray(params.allowedValues)) {
+        detail.allowed = params.allowedValues.map(String);
+        detail.message = `must be one of ${detail.allowed.join(', ')}`;
+      } else if (issue.keyword === 'pattern' && params.pattern === ID_PATTERN) detail.message = `must be ${ID_RULE}`;
+      else if (issue.keyword === 'type' && path === '' && location === 'body') detail.message = 'must be a JSON object, sent as Content-Type: application/json';
+      return detail;
     });
     const message = details.map((d) => `${d.location}${d.field && d.field !== d.location ? `.${d.field}` : ''} ${d.message}`).join('; ');
     return { status: 400, code: 'VALIDATION_ERROR', message, details };
@@ -126,7 +135,11 @@ export function mapError(err: unknown, production: boolean, method = 'POST'): Ma
       return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Request body is larger than the service accepts' };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as application/json' };
+      return {
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: `Send the body as Content-Type: application/json${contentType ? ` (got ${contentType.split(';')[0]!.trim().slice(0, 100)})` : ''}`,
+      };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { status: 400, code: 'VALIDATION_ERROR', message: 'Body is empty but Content-Type is application/json' };
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -144,7 +157,8 @@ export function mapError(err: unknown, production: boolean, method = 'POST'): Ma
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, err: unknown, production: boolean): FastifyReply {
-  const mapped = mapError(err, production, request.method);
+  const contentType = request.headers['content-type'];
+  const mapped = mapError(err, production, request.method, typeof contentType === 'string' ? contentType : undefined);
   if (mapped.status >= 500 && mapped.code === 'INTERNAL_ERROR') {
     request.log.error({ err }, 'Unhandled error');
   } else if (mapped.code === 'OUTCOME_UNKNOWN') {

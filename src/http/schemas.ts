@@ -1,6 +1,7 @@
 import { Type, type SchemaOptions, type TArray, type TLiteral, type TNull, type TSchema, type TString, type TUnion } from '@sinclair/typebox';
 import { CONTENT_PART_TYPES, IMAGE_DETAILS, LONG_TERM_TTL, MESSAGE_LIMITS, MESSAGE_ROLES, SHORT_TERM_TTL } from '../index.js';
 import { ERROR_CODES } from './errors.js';
+import { ID_PATTERN, ID_RULE } from './id-rule.js';
 
 /**
  * The schemas the HTTP API shares: every named one (a `$id`) is registered once with `addSchema` (see
@@ -17,14 +18,7 @@ export function ref<T extends TSchema>(schema: T): T {
   return { $ref: `${schema.$id}#` } as unknown as T;
 }
 
-/**
- * The rule of `assertId` (src/keys.ts), so a crafted id is a 400 before it gets anywhere near a key. `.` and `..`
- * are refused as well: fetch, curl and every URL parser rewrite such a path segment, so what was written under
- * them could never be read back.
- */
-export const ID_PATTERN = '^(?!\\.{1,2}$)[A-Za-z0-9_.-]{1,128}$';
-export const Id = (description: string) =>
-  Type.String({ pattern: ID_PATTERN, description: `${description}: 1 to 128 letters, digits, '_', '-' or '.' (not "." or "..")` });
+export const Id = (description: string) => Type.String({ pattern: ID_PATTERN, description: `${description}: ${ID_RULE}` });
 
 export const SessionParams = Type.Object({ session_id: Id('The session') }, { additionalProperties: false });
 export const TaskParams = Type.Object({ task_id: Id('The task') }, { additionalProperties: false });
@@ -287,8 +281,17 @@ export const CommittedSummary = Type.Object(
   { $id: 'CommittedSummary' },
 );
 
+export const MessageParams = Type.Object({ session_id: Id('The session'), message_id: Id('The message') }, { additionalProperties: false });
+
+export const DeletedMessages = Type.Object(
+  { deleted: Type.Array(Type.String(), { description: 'Ids of the messages deleted, in window order' }) },
+  { $id: 'DeletedMessages' },
+);
+
 export const WindowQuery = Type.Object(
   {
+    last: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,5}$', description: 'Only the newest N messages, 1 to 999999 (applied after `after`)' })),
+    after: Type.Optional(Id('Only the messages after this message id, a cursor (400 when it is not in the window)')),
     format: Type.Optional(
       oneOf(['neutral', 'openai'], { description: 'neutral (the default): messages as stored, with ids, tokens and times; openai: ready for Chat Completions `messages`' }),
     ),
@@ -357,6 +360,7 @@ export const COMPONENT_SCHEMAS: readonly TSchema[] = [
   AppendedTurn,
   MessageWindow,
   Context,
+  DeletedMessages,
   EvictedBuffer,
   CommitSummary,
   CommittedSummary,

@@ -2,6 +2,7 @@ import { ClientClosedError, ClientOfflineError, ErrorReply, SocketClosedUnexpect
 import { describe, expect, it } from 'vitest';
 import { OutcomeUnknownError, StoreError, StoreUnavailableError } from '../errors.js';
 import { silentLogger } from '../observability/logger.js';
+import { withinDeadline } from './deadline.js';
 import { FailFast, NotSentError, toStoreError } from './redis-common.js';
 
 /** A command whose answer the test decides. */
@@ -134,5 +135,35 @@ describe('toStoreError: what a failure says about whether the call was applied',
   it('keeps a classified failure as it is', () => {
     const known = new OutcomeUnknownError('no answer');
     expect(toStoreError(known, 'elsewhere')).toBe(known);
+  });
+});
+
+describe('FailFast under one request deadline (withinDeadline)', () => {
+  it('gives a later call only what is left, and does not send one started with nothing left', async () => {
+    const failFast = new FailFast(silentLogger, 200);
+    await withinDeadline(200, async () => {
+      const started = performance.now();
+      const first = await settled(failFast.call('here', () => command<string>().promise));
+      expect((first as { err: unknown }).err).toBeInstanceOf(OutcomeUnknownError);
+      let sent = false;
+      const second = await settled(
+        failFast.call('here', () => {
+          sent = true;
+          return command<string>().promise;
+        }),
+      );
+      // The first call spent the whole bound: the second is refused at once, unsent, so it is "not applied".
+      expect(sent).toBe(false);
+      expect((second as { err: unknown }).err).toBeInstanceOf(StoreUnavailableError);
+      expect(performance.now() - started).toBeLessThan(400);
+    });
+  });
+
+  it('expires a call on the request deadline when that comes before its own timeout', async () => {
+    const failFast = new FailFast(silentLogger, 10_000);
+    const started = performance.now();
+    const outcome = await withinDeadline(80, () => settled(failFast.call('here', () => command<string>().promise)));
+    expect((outcome as { err: unknown }).err).toBeInstanceOf(OutcomeUnknownError);
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 });

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { AbortError, ClientClosedError, ClientOfflineError, ErrorReply } from 'redis';
 import type { Logger } from 'pino';
 import { OutcomeUnknownError, StoreError, StoreUnavailableError } from '../errors.js';
+import { currentDeadline } from './deadline.js';
 import type { Reply, Script } from './port.js';
 
 /**
@@ -103,6 +104,15 @@ export class FailFast {
    * OutcomeUnknownError, never "not applied".
    */
   call<T>(where: string, start: () => Promise<T>): Promise<T> {
+    // Inside a request's deadline (see deadline.ts) a call gets what is left of it, and nothing is sent without time.
+    const deadline = currentDeadline();
+    if (deadline !== undefined) {
+      const leftMs = deadline - performance.now();
+      if (leftMs <= 0) {
+        return Promise.reject(new StoreUnavailableError(`Redis at ${where} was not asked: the request's ${this.commandTimeoutMs} ms were spent`));
+      }
+      if (leftMs < this.commandTimeoutMs - 1) return this.#callWithin(where, start, leftMs);
+    }
     let pending: Promise<T>;
     try {
       pending = start();
@@ -124,6 +134,41 @@ export class FailFast {
         },
         (err: unknown) => {
           if (this.#settle(waiting)) reject(this.#failure(where, err));
+        },
+      );
+    });
+  }
+
+  /**
+   * A call with less time than the shared timer's (the later calls of a request): its own timer, since the queue's
+   * one timer relies on every call in it having the same timeout. Rare, so the cost of a timer does not matter.
+   */
+  #callWithin<T>(where: string, start: () => Promise<T>, ms: number): Promise<T> {
+    let pending: Promise<T>;
+    try {
+      pending = start();
+    } catch (err) {
+      pending = Promise.reject(err instanceof ErrorReply ? err : new NotSentError(safeMessage(err), { cause: err }));
+    }
+    return new Promise<T>((resolve, reject) => {
+      let done = false;
+      const timer = setTimeout(() => {
+        done = true;
+        reject(this.#failure(where, new DeadlineError(Math.ceil(ms))));
+      }, Math.max(1, Math.ceil(ms)));
+      pending.then(
+        (result) => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          this.markUp(where);
+          resolve(result);
+        },
+        (err: unknown) => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          reject(this.#failure(where, err));
         },
       );
     });
