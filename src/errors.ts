@@ -89,6 +89,14 @@ export class ConflictError extends Error {
   }
 }
 
+/**
+ * Remembr's own in-process work could not finish (the token-counting worker crashed or went silent), so the
+ * operation stopped before it wrote anything: retrying is safe.
+ */
+export class BusyError extends Error {
+  override name = 'BusyError';
+}
+
 /** Configuration from the environment that Remembr cannot start with; the message names each bad variable. */
 export class ConfigError extends Error {
   override name = 'ConfigError';

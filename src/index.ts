@@ -58,7 +58,7 @@ export type { KeyPart } from './keys.js';
 
 export { loadConfig, describeRedisUrl, describeStore, DEFAULTS } from './config.js';
 export type { Config, ApiKey, Environment, FailMode } from './config.js';
-export { ValidationError, StoreError, StoreUnavailableError, OutcomeUnknownError, IdempotencyKeyReusedError, NotInitializedError, CapacityError, ConflictError, ConfigError } from './errors.js';
+export { ValidationError, StoreError, StoreUnavailableError, OutcomeUnknownError, IdempotencyKeyReusedError, NotInitializedError, CapacityError, ConflictError, BusyError, ConfigError } from './errors.js';
 export { checkStore } from './health.js';
 export type { RedisStatus } from './health.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ID_PATTERN, ID_RULE } from './id-rule.js';
-import { CapacityError, ConflictError, IdempotencyKeyReusedError, NotInitializedError, OutcomeUnknownError, StoreError, ValidationError } from '../index.js';
+import { BusyError, CapacityError, ConflictError, IdempotencyKeyReusedError, NotInitializedError, OutcomeUnknownError, StoreError, ValidationError } from '../index.js';
 
 /** Every code an error body can carry (the OpenAPI document's enum and the typed client's union come from here). */
 export const ERROR_CODES = [
@@ -126,6 +126,9 @@ export function mapError(err: unknown, production: boolean, method = 'POST', con
   }
   if (err instanceof OutcomeUnknownError) {
     return { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'The store did not answer in time. Retry shortly: a read is safe to repeat.', headers: { 'retry-after': '1' } };
+  }
+  if (err instanceof BusyError) {
+    return { status: 503, code: 'SERVICE_UNAVAILABLE', message: `${err.message}; nothing was changed. Retry shortly.`, headers: { 'retry-after': '1' } };
   }
   if (err instanceof StoreError || err instanceof NotInitializedError) {
     return { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'The store is unavailable and the request was not carried out; nothing was changed. Retry shortly.', headers: { 'retry-after': '1' } };

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { CountAnswer, CountJob } from './count-worker.js';
+import { BusyError } from '../errors.js';
 
 /**
  * Token counting for the short-term window, in the encodings of OpenAI's model families.
@@ -309,17 +310,17 @@ class WorkerCounter {
         this.#arm(worker);
       }
       if ('count' in answer) job.resolve(answer.count);
-      else job.reject(new Error(answer.error));
+      else job.reject(new BusyError(`token counting failed: ${answer.error}`));
     });
-    worker.on('error', (err) => this.#fail(worker, err));
-    worker.on('exit', (code) => this.#fail(worker, new Error(`the token-counting worker exited with code ${code}`)));
+    worker.on('error', (err) => this.#fail(worker, new BusyError(`token counting failed: ${err.message}`)));
+    worker.on('exit', (code) => this.#fail(worker, new BusyError(`the token-counting worker exited with code ${code}`)));
     this.#worker = worker;
     return worker;
   }
 
   #arm(worker: Worker): void {
     clearTimeout(this.#watchdog);
-    this.#watchdog = setTimeout(() => this.#fail(worker, new Error(`the token-counting worker answered nothing for ${WORKER_SILENCE_MS} ms`)), WORKER_SILENCE_MS);
+    this.#watchdog = setTimeout(() => this.#fail(worker, new BusyError(`the token-counting worker answered nothing for ${WORKER_SILENCE_MS} ms`)), WORKER_SILENCE_MS);
     this.#watchdog.unref();
   }
 
