@@ -125,12 +125,33 @@ describe.each(cachedBackends)('CacheService on %s', (backend) => {
       expect(metrics.value('remembr_cache_operations_total', { operation: 'set', outcome: 'invalid' })).toBe(2);
     });
 
-    it('reads a value that is not JSON (written by someone else) as null and logs the failure with its key', async () => {
-      const { cache, ns, log } = open();
+    it('reads a value that is not JSON (written by someone else) as null, logged and counted as a decode problem, not an outage', async () => {
+      const { cache, ns, log, metrics } = open();
       const key = makeKey(ns, 'foreign');
       await ctx.store.set(key, 'not {json');
       expect(await cache.get(key)).toBeNull();
-      expect(log.entries().find((line) => line.msg === 'Cache operation failed')).toMatchObject({ key, operation: 'get' });
+      expect(log.entries().find((line) => line.msg === 'Cache value is not JSON; skipped')).toMatchObject({ key, operation: 'get', level: 40 });
+      expect(log.entries().some((line) => line.msg === 'Cache operation failed')).toBe(false);
+      expect(metrics.value('remembr_cache_operations_total', { operation: 'get', outcome: 'decode_error' })).toBe(1);
+      expect(metrics.value('remembr_cache_decode_errors_total', { operation: 'get' })).toBe(1);
+      expect(metrics.value('remembr_cache_errors_total', { operation: 'get' })).toBe(0);
+    });
+
+    // Regression: one foreign value made getMany answer {} for every key and count an outage.
+    it('getMany skips one value that is not JSON and returns the rest', async () => {
+      const { cache, ns, log, metrics } = open();
+      const [a, foreign, b, missing] = ['a', 'foreign', 'b', 'missing'].map((part) => makeKey(ns, part)) as [string, string, string, string];
+      await cache.set(a, { n: 1 });
+      await ctx.store.set(foreign, '<xml>not json</xml>');
+      await cache.set(b, [2]);
+      expect(await cache.getMany([a, foreign, b, missing])).toEqual({ [a]: { n: 1 }, [b]: [2] });
+      expect(log.entries().filter((line) => line.msg === 'Cache value is not JSON; skipped').map((line) => line.key)).toEqual([foreign]);
+      expect(metrics.value('remembr_cache_operations_total', { operation: 'getMany', outcome: 'hit' })).toBe(2);
+      expect(metrics.value('remembr_cache_operations_total', { operation: 'getMany', outcome: 'miss' })).toBe(1);
+      expect(metrics.value('remembr_cache_operations_total', { operation: 'getMany', outcome: 'decode_error' })).toBe(1);
+      expect(metrics.value('remembr_cache_errors_total', { operation: 'getMany' })).toBe(0);
+      // Read again (through the client cache, where there is one): the same answer.
+      expect(await cache.getMany([a, foreign, b])).toEqual({ [a]: { n: 1 }, [b]: [2] });
     });
 
     it('logs hits, misses and sets at debug level with the key and TTL, and counts them', async () => {

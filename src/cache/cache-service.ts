@@ -5,6 +5,16 @@ import { assertScopedPattern, KEY_PREFIX } from '../keys.js';
 import type { Store } from '../store/port.js';
 import { decodeShared, encodeJson } from './json.js';
 
+/** What the client-cache decoder keeps for a value that is not JSON, so one such value does not fail a whole read. */
+const UNREADABLE: unique symbol = Symbol('unreadable');
+function decodeOrMark(text: string): unknown {
+  try {
+    return decodeShared(text);
+  } catch {
+    return UNREADABLE;
+  }
+}
+
 const NAMESPACED = `${KEY_PREFIX}:`;
 const NAMESPACE = /^[A-Za-z0-9_-]{1,32}$/;
 const MAX_NAMESPACES = 64;
@@ -80,8 +90,8 @@ export class CacheService {
         try {
           value = JSON.parse(raw) as T;
         } catch (err) {
-          // Not written by Remembr (or corrupted): as unusable as a failed read, and counted as one.
-          return this.#degrade('get', key, err, null);
+          // Not written by Remembr (or corrupted): no value to give, but the store answered, so not an outage.
+          return this.#undecodable('get', key, err);
         }
         return this.#hit(key, value);
       },
@@ -94,22 +104,34 @@ export class CacheService {
    * first read and shared by every caller since (see the README, "Client-side caching").
    */
   #getShared<T>(key: string): Promise<T | null> {
-    let pending: Promise<T | undefined>;
+    let pending: Promise<T | typeof UNREADABLE | undefined>;
     try {
-      pending = this.#store.getDecoded!(key, decodeShared as (text: string) => T);
+      pending = this.#store.getDecoded!(key, decodeOrMark as (text: string) => T | typeof UNREADABLE);
     } catch (err) {
       return Promise.resolve(this.#degrade('get', key, err, null));
     }
     return pending.then(
-      (value) => (value === undefined ? this.#miss(key) : this.#hit(key, value)),
+      (value) =>
+        value === undefined ? this.#miss(key) : value === UNREADABLE ? this.#undecodable('get', key, new SyntaxError('not JSON')) : this.#hit(key, value as T),
       (err: unknown) => this.#degrade('get', key, err, null),
     );
   }
 
   /** Each key of a getMany is a hit or a miss, as if read one by one. */
-  #countMany(keys: string[], hits: number): void {
+  #countMany(keys: string[], hits: number, unreadable = 0): void {
     if (hits > 0) this.#count('getMany', 'hit', keys[0], hits);
-    if (keys.length > hits) this.#count('getMany', 'miss', keys[0], keys.length - hits);
+    if (keys.length > hits + unreadable) this.#count('getMany', 'miss', keys[0], keys.length - hits - unreadable);
+  }
+
+  /**
+   * A stored value that is not JSON: logged with its key (never the value) and counted with outcome `decode_error`
+   * and in remembr_cache_decode_errors_total, apart from store failures, so it does not look like an outage.
+   */
+  #undecodable(operation: string, key: string, err: unknown): null {
+    this.#count(operation, 'decode_error', key);
+    this.#metrics.increment('remembr_cache_decode_errors_total', { operation }, 1, 'Stored values a cache read could not decode as JSON');
+    this.#logger.warn({ key, operation, err: (err as Error)?.message ?? String(err) }, 'Cache value is not JSON; skipped');
+    return null;
   }
 
   #hit<T>(key: string, value: T): T {
@@ -240,25 +262,37 @@ export class CacheService {
     try {
       const found: Record<string, T> = {};
       let hits = 0;
+      // A value that is not JSON (written by someone else, or corrupted) is left out and counted as a decode
+      // problem; the others are still answered, as the original did.
+      let unreadable = 0;
       if (this.#store.getManyDecoded !== undefined) {
         // Through the client cache: values shared and frozen, as get's.
-        const values = await this.#store.getManyDecoded(keys, decodeShared as (text: string) => T);
+        const values = await this.#store.getManyDecoded(keys, decodeOrMark as (text: string) => T | typeof UNREADABLE);
         values.forEach((value, i) => {
           if (value === undefined) return;
-          found[keys[i]!] = value;
+          if (value === UNREADABLE) {
+            unreadable++;
+            this.#undecodable('getMany', keys[i]!, new SyntaxError('not JSON'));
+            return;
+          }
+          found[keys[i]!] = value as T;
           hits++;
         });
-        this.#countMany(keys, hits);
+        this.#countMany(keys, hits, unreadable);
         return found;
       }
       const raw = await this.#store.getMany(keys);
       raw.forEach((text, i) => {
-        if (text !== null) {
+        if (text === null) return;
+        try {
           found[keys[i]!] = JSON.parse(text) as T;
           hits++;
+        } catch (err) {
+          unreadable++;
+          this.#undecodable('getMany', keys[i]!, err);
         }
       });
-      this.#countMany(keys, hits);
+      this.#countMany(keys, hits, unreadable);
       return found;
     } catch (err) {
       return this.#degrade('getMany', `${keys.length} keys`, err, {} as Record<string, T>, keys[0]);

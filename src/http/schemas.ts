@@ -281,8 +281,17 @@ export const CommittedSummary = Type.Object(
   { $id: 'CommittedSummary' },
 );
 
+export const MessageParams = Type.Object({ session_id: Id('The session'), message_id: Id('The message') }, { additionalProperties: false });
+
+export const DeletedMessages = Type.Object(
+  { deleted: Type.Array(Type.String(), { description: 'Ids of the messages deleted, in window order' }) },
+  { $id: 'DeletedMessages' },
+);
+
 export const WindowQuery = Type.Object(
   {
+    last: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,5}$', description: 'Only the newest N messages, 1 to 999999 (applied after `after`)' })),
+    after: Type.Optional(Id('Only the messages after this message id, a cursor (400 when it is not in the window)')),
     format: Type.Optional(
       oneOf(['neutral', 'openai'], { description: 'neutral (the default): messages as stored, with ids, tokens and times; openai: ready for Chat Completions `messages`' }),
     ),
@@ -351,6 +360,7 @@ export const COMPONENT_SCHEMAS: readonly TSchema[] = [
   AppendedTurn,
   MessageWindow,
   Context,
+  DeletedMessages,
   EvictedBuffer,
   CommitSummary,
   CommittedSummary,

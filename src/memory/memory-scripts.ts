@@ -236,6 +236,42 @@ export const commitSummaryScript = defineScript('commit-summary', new URL('./com
   return [1, version + 1, systemTokens + summaryTokens + conversationTokens, moved.map((element) => readHeader(element).id)];
 }, WINDOW_PRELUDE);
 
+export const deleteMessagesScript = defineScript('delete-messages', new URL('./delete-messages.lua', import.meta.url), (db, keys, args) => {
+  const [sessionKey, systemKey, conversationKey, stateKey, bufferKey] = keys as [string, string, string, string, string];
+  const [messageId, ttlText] = args as [string, string];
+  const sessionTtl = db.pttl(sessionKey);
+  if (sessionTtl === -2) return [0];
+  const state = db.hash(stateKey);
+  if (messageId === '') {
+    const deleted = [...(db.list(systemKey) ?? []), ...(db.list(conversationKey) ?? [])].map((element) => readHeader(element).id);
+    for (const key of [systemKey, conversationKey, bufferKey]) db.del(key);
+    for (const field of ['system_tokens', 'conversation_tokens', ...OPEN_FIELDS, 'summary', 'summary_tokens', 'summary_version']) state?.delete(field);
+    return [1, deleted];
+  }
+  const system = db.list(systemKey) ?? [];
+  const inSystem = system.findIndex((element) => readHeader(element).id === messageId);
+  if (inSystem >= 0) {
+    const [element] = system.splice(inSystem, 1);
+    db.dropIfEmpty(systemKey);
+    const writable = db.hash(stateKey, true);
+    writable.set('system_tokens', String(numberField(writable, 'system_tokens') - readHeader(element!).tokens));
+    touch(db, [systemKey, conversationKey, stateKey], windowTtl(sessionTtl, Number(ttlText)));
+    return [1, [messageId]];
+  }
+  const conversation = db.list(conversationKey) ?? [];
+  const target = conversation.map(readHeader).find((header) => header.id === messageId)?.unit;
+  if (target === undefined) return [-1];
+  const leaving = conversation.map(readHeader).filter((header) => header.unit === target);
+  const kept = conversation.filter((element) => readHeader(element).unit !== target);
+  conversation.splice(0, conversation.length, ...kept);
+  db.dropIfEmpty(conversationKey);
+  const writable = db.hash(stateKey, true);
+  writable.set('conversation_tokens', String(numberField(writable, 'conversation_tokens') - leaving.reduce((sum, header) => sum + header.tokens, 0)));
+  if (writable.has('open_unit') && Number(writable.get('open_unit')) === target) for (const field of OPEN_FIELDS) writable.delete(field);
+  touch(db, [systemKey, conversationKey, stateKey], windowTtl(sessionTtl, Number(ttlText)));
+  return [1, leaving.map((header) => header.id)];
+}, WINDOW_PRELUDE, { allowOom: true });
+
 /** Removes expired checkpoints; returns the live ones as [id, info]. */
 function pruneCheckpoints(db: MemoryDb, checkpointsKey: string, snapshotsKey: string, now: number): Array<[string, CheckpointInfo, string]> {
   const live: Array<[string, CheckpointInfo, string]> = [];

@@ -13,6 +13,7 @@ import {
   createCheckpointScript,
   listCheckpointsScript,
   commitSummaryScript,
+  deleteMessagesScript,
   readEvictedScript,
   readWindowScript,
   restoreCheckpointScript,
@@ -264,8 +265,16 @@ export class ShortTermMemory {
     return { messages, tokenUsage: this.#usage(used), evicted: [...evicted] };
   }
 
-  /** The window, oldest message first; null when the session is not there. */
-  async read(userId: string, sessionId: string): Promise<ConversationWindow | null> {
+  /**
+   * The window, oldest message first; null when the session is not there. `last` keeps the newest N messages,
+   * `after` the messages after the one with that id (a cursor); both can be given. An `after` id that is not in
+   * the window (evicted, deleted, never there) is a ValidationError naming it, so a reader never skips silently.
+   * Token usage is always the whole window's.
+   */
+  async read(userId: string, sessionId: string, range: { last?: number; after?: string } = {}): Promise<ConversationWindow | null> {
+    if (range.last !== undefined && (!Number.isSafeInteger(range.last) || range.last < 1)) {
+      throw new ValidationError('last must be a whole number of messages, at least 1', 'last');
+    }
     const keys = sessionKeys(userId, sessionId);
     const reply = (await this.#store.run(
       readWindowScript,
@@ -274,7 +283,30 @@ export class ShortTermMemory {
     )) as [number, string[], string[], string | null, number] | null;
     if (reply === null) return null;
     const [used, system, conversation, summary] = reply;
-    return { messages: mergeBySequence(system, conversation), summary: summary ?? null, tokenUsage: this.#usage(used) };
+    let messages = mergeBySequence(system, conversation);
+    if (range.after !== undefined) {
+      const at = messages.findIndex((message) => message.id === range.after);
+      if (at < 0) throw new ValidationError(`after: message ${JSON.stringify(range.after)} is not in the window (evicted, deleted, or never there)`, 'after');
+      messages = messages.slice(at + 1);
+    }
+    if (range.last !== undefined) messages = messages.slice(-range.last);
+    return { messages, summary: summary ?? null, tokenUsage: this.#usage(used) };
+  }
+
+  /**
+   * Deletes one message, or with `messageId` undefined clears the window (its summary and eviction buffer too),
+   * keeping the session. A message of a tool-calling unit takes the whole unit (the assistant message and its
+   * results), so the window stays a valid model input. Resolves to the deleted ids; null when the session is not
+   * there, or the message is not in the window.
+   */
+  async delete(userId: string, sessionId: string, messageId?: string): Promise<string[] | null> {
+    const keys = sessionKeys(userId, sessionId);
+    const reply = (await this.#store.run(
+      deleteMessagesScript,
+      [keys.session, keys.systemMessages, keys.conversation, keys.windowState, keys.evicted],
+      [messageId === undefined ? '' : assertId(messageId, 'message_id'), this.#ttlMs],
+    )) as [number, string[]?];
+    return reply[0] === 1 ? [...reply[1]!] : null;
   }
 
   /** The running summary and the evicted messages it does not cover yet; null when the session is not there. */

@@ -382,3 +382,60 @@ describe.each(backends)('summaries and the full tool-calling loop over HTTP on %
     expect(neutral.messages[0]).toMatchObject({ role: 'system', content: 'Be brief.' });
   });
 });
+
+describe.each(backends)('reading part of the window over HTTP on %s', (backend) => {
+  const ctx = useApp(backend);
+  const call = (method: 'GET' | 'POST', url: string, payload?: object) =>
+    ctx.app.inject({ method, url: `/api/v1${url}`, headers: asAlice, ...(payload ? { payload } : {}) });
+
+  it('?last=N answers the newest N and ?after=<id> the messages after it, in order; an unknown cursor is a 400', async () => {
+    const id = (await call('POST', '/sessions', { agent_id: 'a' })).json().session_id;
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await call('POST', `/sessions/${id}/messages`, { role: i === 0 ? 'system' : 'user', content: `m${i}` })).json().message.id);
+    const contents = async (query: string) => (await call('GET', `/sessions/${id}/messages?${query}`)).json().messages.map((m: { content: string }) => m.content);
+    expect(await contents('last=2')).toEqual(['m4', 'm5']);
+    expect(await contents(`after=${ids[2]}`)).toEqual(['m3', 'm4', 'm5']);
+    expect(await contents(`after=${ids[1]}&last=1`)).toEqual(['m5']);
+    expect(await contents(`after=${ids[5]}`)).toEqual([]);
+    expect(await contents('last=100')).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5']);
+    const unknown = await call('GET', `/sessions/${id}/messages?after=no-such-message`);
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.details).toEqual([expect.objectContaining({ field: 'after' })]);
+    for (const bad of ['last=0', 'last=-1', 'last=two']) expect((await call('GET', `/sessions/${id}/messages?${bad}`)).statusCode).toBe(400);
+  });
+});
+
+describe.each(backends)('deleting messages over HTTP on %s', (backend) => {
+  const ctx = useApp(backend);
+  const call = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
+    ctx.app.inject({ method, url: `/api/v1${url}`, headers: asAlice, ...(payload ? { payload } : {}) });
+
+  it('deletes one message, a tool result with its whole unit, and clears the window keeping the session', async () => {
+    const id = (await call('POST', '/sessions', { agent_id: 'a' })).json().session_id;
+    const sys = (await call('POST', `/sessions/${id}/messages`, { role: 'system', content: 'rules' })).json().message.id;
+    const user = (await call('POST', `/sessions/${id}/messages`, { role: 'user', content: 'q' })).json().message.id;
+    const turn = (await call('POST', `/sessions/${id}/turns`, {
+      messages: [
+        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', name: 'f', arguments: '{}' }, { id: 'c2', name: 'g', arguments: '{}' }] },
+        { role: 'tool', tool_call_id: 'c1', content: 'one' },
+      ],
+    })).json().messages.map((m: { id: string }) => m.id);
+    const window = () => call('GET', `/sessions/${id}/messages`).then((r) => r.json());
+
+    // Deleting the half-answered turn's result takes the unit, and the turn no longer waits for c2.
+    expect((await call('DELETE', `/sessions/${id}/messages/${turn[1]}`)).json()).toEqual({ deleted: turn });
+    expect((await call('POST', `/sessions/${id}/messages`, { role: 'user', content: 'next' })).statusCode).toBe(201);
+    expect((await call('DELETE', `/sessions/${id}/messages/${user}`)).json()).toEqual({ deleted: [user] });
+    expect((await call('DELETE', `/sessions/${id}/messages/${sys}`)).json()).toEqual({ deleted: [sys] });
+    const left = await window();
+    expect(left.messages.map((m: { content: string }) => m.content)).toEqual(['next']);
+    expect(left.token_usage.used).toBe(left.messages[0].tokens);
+    expect((await call('DELETE', `/sessions/${id}/messages/${user}`)).statusCode).toBe(404);
+
+    expect((await call('DELETE', `/sessions/${id}/messages`)).json().deleted).toHaveLength(1);
+    expect(await window()).toEqual({ messages: [], token_usage: { used: 0, max: 4000, percentage: 0 } });
+    expect((await call('GET', `/sessions/${id}`)).statusCode).toBe(200);
+    expect((await call('POST', `/sessions/${id}/messages`, { role: 'user', content: 'again' })).statusCode).toBe(201);
+    expect((await call('DELETE', '/sessions/no-such-session/messages')).statusCode).toBe(404);
+  });
+});

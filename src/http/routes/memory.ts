@@ -21,6 +21,7 @@ import {
   CommitSummary,
   CommittedSummary,
   Context,
+  DeletedMessages,
   errorResponse,
   EvictedBuffer,
   Message,
@@ -28,6 +29,7 @@ import {
   ref,
   RestoreCheckpoint,
   Restored,
+  MessageParams,
   SessionParams,
   WindowQuery,
 } from '../schemas.js';
@@ -139,10 +141,47 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const window = await memory.read(request.caller.userId, request.params.session_id);
+      const { last, after } = request.query;
+      const window = await memory.read(request.caller.userId, request.params.session_id, { last: last === undefined ? undefined : Number(last), after });
       if (window === null) throw missingSession();
       const messages = request.query.format === 'openai' ? toOpenAI(window.messages) : window.messages.map(messageBody);
       return { messages, token_usage: usageBody(window.tokenUsage) } as Static<typeof MessageWindow>;
+    },
+  );
+
+  app.delete(
+    '/sessions/:session_id/messages',
+    {
+      schema: {
+        operationId: 'clearMessages',
+        tags,
+        summary: 'Clear the window (its messages, summary and eviction buffer), keeping the session',
+        params: SessionParams,
+        response: { 200: ref(DeletedMessages), 404: sessionMissing },
+      },
+    },
+    async (request) => {
+      const deleted = await memory.delete(request.caller.userId, request.params.session_id);
+      if (deleted === null) throw missingSession();
+      return { deleted };
+    },
+  );
+
+  app.delete(
+    '/sessions/:session_id/messages/:message_id',
+    {
+      schema: {
+        operationId: 'deleteMessage',
+        tags,
+        summary: 'Delete one message; a message of a tool-calling unit takes its whole unit (the assistant message and its results)',
+        params: MessageParams,
+        response: { 200: ref(DeletedMessages), 404: errorResponse('No such session for this user, or no such message in its window (NOT_FOUND)') },
+      },
+    },
+    async (request) => {
+      const deleted = await memory.delete(request.caller.userId, request.params.session_id, request.params.message_id);
+      if (deleted === null) throw notFound('Session or message');
+      return { deleted };
     },
   );
 
