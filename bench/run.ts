@@ -39,15 +39,16 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--only') args.only = argv[++i];
     else if (arg?.startsWith('--only=')) args.only = arg.slice('--only='.length);
     else if (arg === '--help' || arg === '-h') {
-      console.log(`usage: npm run bench -- [--quick] [--only <case>] [--write]\ncases: ${CASES.map((c) => c.id).join(', ')}`);
+      console.log(`usage: npm run bench -- [--quick] [--only <case>[,<case>…]] [--write]\ncases: ${CASES.map((c) => c.id).join(', ')}`);
       process.exit(0);
     } else {
       console.error(`unknown argument ${String(arg)} (try --help)`);
       process.exit(2);
     }
   }
-  if (args.only !== undefined && !CASES.some((c) => c.id === args.only)) {
-    console.error(`no case "${args.only}"; cases: ${CASES.map((c) => c.id).join(', ')}`);
+  const unknown = args.only?.split(',').filter((id) => !CASES.some((c) => c.id === id)) ?? [];
+  if (unknown.length > 0) {
+    console.error(`no case "${unknown.join(', ')}"; cases: ${CASES.map((c) => c.id).join(', ')}`);
     process.exit(2);
   }
   return args;
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
     };
     log(`redis-server ${redisVersion} on port ${server.port}; ${args.quick ? 'quick' : 'full'} run`);
     const results: CaseResult[] = [];
-    const chosen = CASES.filter((c) => (args.only === undefined ? !(args.quick && c.fullRunOnly) : c.id === args.only));
+    const chosen = CASES.filter((c) => (args.only === undefined ? !(args.quick && c.fullRunOnly) : args.only.split(',').includes(c.id)));
     for (const benchCase of chosen) {
       log(`== ${benchCase.id}: ${benchCase.title}`);
       const started = Date.now();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { startService, type ServiceProcess } from '../support/service.js';
-import { runWorkload, summarize, type WorkloadReport } from '../support/workload.js';
+import { checkLedger, runWorkload, summarize, type WorkloadReport } from '../support/workload.js';
 
 /**
  * Redis is SIGKILLed in the middle of a 50-client mixed workload through the real service, and restarted 5 s later
@@ -87,53 +87,7 @@ describe('Redis killed and restarted under load', () => {
   });
 
   it('lost no acknowledged write and half-applied nothing', async () => {
-    const get = async (key: string, path: string) => {
-      const res = await fetch(`${service.baseUrl}/api/v1${path}`, { headers: { authorization: `Bearer ${key}` } });
-      return { status: res.status, json: (await res.json()) as Record<string, any> };
-    };
-    let checked = 0;
-    let lost = 0;
-    for (const { key, sessionId } of report.ledger.sessions) {
-      const res = await get(key, `/sessions/${sessionId}`);
-      checked++;
-      if (res.status !== 200) lost++;
-    }
-    const bySession = new Map<string, { key: string; ids: Set<string>; failedMarkers: string[] }>();
-    for (const a of report.ledger.appended) {
-      const entry = bySession.get(a.sessionId) ?? { key: a.key, ids: new Set(), failedMarkers: [] };
-      entry.ids.add(a.messageId);
-      bySession.set(a.sessionId, entry);
-    }
-    for (const f of report.ledger.failedAppends) {
-      const entry = bySession.get(f.sessionId) ?? { key: f.key, ids: new Set(), failedMarkers: [] };
-      entry.failedMarkers.push(f.marker);
-      bySession.set(f.sessionId, entry);
-    }
-    let halfWritten = 0;
-    for (const [sessionId, entry] of bySession) {
-      const res = await get(entry.key, `/sessions/${sessionId}/messages`);
-      if (res.status !== 200) {
-        lost += entry.ids.size;
-        continue;
-      }
-      const messages = res.json.messages as Array<{ id: string; content: string; tokens: number }>;
-      const present = new Set(messages.map((m) => m.id));
-      for (const id of entry.ids) {
-        checked++;
-        if (!present.has(id)) lost++;
-      }
-      // A failed append either never happened or happened whole, once; the token total always adds up.
-      for (const marker of entry.failedMarkers) {
-        if (messages.filter((m) => m.content === `note ${marker}`).length > 1) halfWritten++;
-      }
-      const total = messages.reduce((sum, m) => sum + m.tokens, 0);
-      if (total !== res.json.token_usage.used) halfWritten++;
-    }
-    for (const { key, taskId, value } of report.ledger.results.values()) {
-      const res = await get(key, `/tasks/${taskId}/result`);
-      checked++;
-      if (res.status !== 200 || JSON.stringify(res.json.result) !== JSON.stringify(value)) lost++;
-    }
+    const { checked, lost, halfWritten } = await checkLedger(service.baseUrl, report.ledger);
     console.log(JSON.stringify({ case: 'kill-restart', acknowledgedWritesChecked: checked, lost, halfWritten, failedAppends: report.ledger.failedAppends.length }));
     expect(checked).toBeGreaterThan(100);
     expect(lost).toBe(0);

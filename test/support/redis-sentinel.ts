@@ -39,6 +39,11 @@ export interface RedisSentinelOptions {
   password?: string;
   /** Extra redis-server arguments for both data nodes, e.g. ['--appendonly', 'yes']. */
   args?: string[];
+  /**
+   * Replicas of the primary. Two keep writes possible with durable acknowledgements of one replica after a
+   * failover (the promoted one still has a replica to confirm them). @default 1
+   */
+  replicas?: number;
   /** How long the Sentinels wait before they call an unanswering primary down. @default 1000 */
   downAfterMs?: number;
 }
@@ -70,12 +75,14 @@ export async function startRedisSentinelSet(options: RedisSentinelOptions = {}):
   try {
     const primary = await startRedisServer({ password: options.password, args: [...auth, ...(options.args ?? [])] });
     nodes.push(primary);
-    nodes.push(
-      await startRedisServer({
-        password: options.password,
-        args: ['--replicaof', '127.0.0.1', String(primary.port), ...auth, ...(options.args ?? [])],
-      }),
-    );
+    for (let i = 0; i < (options.replicas ?? 1); i++) {
+      nodes.push(
+        await startRedisServer({
+          password: options.password,
+          args: ['--replicaof', '127.0.0.1', String(primary.port), ...auth, ...(options.args ?? [])],
+        }),
+      );
+    }
     for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(primary.port, options));
 
     // Ready when every Sentinel knows the replica and the two other Sentinels (they find each other through the
@@ -87,10 +94,11 @@ export async function startRedisSentinelSet(options: RedisSentinelOptions = {}):
           const text = (await run('redis-cli', ['-h', '127.0.0.1', '-p', String(sentinel.port), 'SENTINEL', 'MASTER', NAME]).catch(() => ({ stdout: '' }))).stdout;
           const fields = text.trim().split('\n');
           const field = (name: string) => fields[fields.indexOf(name) + 1];
-          return field('num-slaves') === '1' && field('num-other-sentinels') === '2';
+          return field('num-slaves') === String(options.replicas ?? 1) && field('num-other-sentinels') === '2';
         }),
       );
-      const linked = /master_link_status:up/.test(await cli(nodes[1]!, 'INFO', 'replication').catch(() => ''));
+      const links = await Promise.all(nodes.slice(1).map((node) => cli(node, 'INFO', 'replication').catch(() => '')));
+      const linked = links.every((info) => /master_link_status:up/.test(info));
       if (views.every(Boolean) && linked) break;
       if (Date.now() > deadline) throw new Error('the Sentinels did not find the replica and each other within 20 s');
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -133,3 +133,58 @@ export function summarize(requests: RequestRecord[], durationMs: number) {
     byStatus,
   };
 }
+
+/**
+ * Reads back every write the ledger says was acknowledged: `lost` counts those missing, `halfWritten` failed
+ * appends found more than once and windows whose token total does not add up.
+ */
+export async function checkLedger(baseUrl: string, ledger: Ledger): Promise<{ checked: number; lost: number; halfWritten: number }> {
+  const get = async (key: string, path: string) => {
+    const res = await fetch(`${baseUrl}/api/v1${path}`, { headers: { authorization: `Bearer ${key}` } });
+    return { status: res.status, json: (await res.json()) as Record<string, any> };
+  };
+  let checked = 0;
+  let lost = 0;
+  for (const { key, sessionId } of ledger.sessions) {
+    const res = await get(key, `/sessions/${sessionId}`);
+    checked++;
+    if (res.status !== 200) lost++;
+  }
+  const bySession = new Map<string, { key: string; ids: Set<string>; failedMarkers: string[] }>();
+  for (const a of ledger.appended) {
+    const entry = bySession.get(a.sessionId) ?? { key: a.key, ids: new Set(), failedMarkers: [] };
+    entry.ids.add(a.messageId);
+    bySession.set(a.sessionId, entry);
+  }
+  for (const f of ledger.failedAppends) {
+    const entry = bySession.get(f.sessionId) ?? { key: f.key, ids: new Set(), failedMarkers: [] };
+    entry.failedMarkers.push(f.marker);
+    bySession.set(f.sessionId, entry);
+  }
+  let halfWritten = 0;
+  for (const [sessionId, entry] of bySession) {
+    const res = await get(entry.key, `/sessions/${sessionId}/messages`);
+    if (res.status !== 200) {
+      lost += entry.ids.size;
+      continue;
+    }
+    const messages = res.json.messages as Array<{ id: string; content: string; tokens: number }>;
+    const present = new Set(messages.map((m) => m.id));
+    for (const id of entry.ids) {
+      checked++;
+      if (!present.has(id)) lost++;
+    }
+    // A failed append either never happened or happened whole, once; the token total always adds up.
+    for (const marker of entry.failedMarkers) {
+      if (messages.filter((m) => m.content === `note ${marker}`).length > 1) halfWritten++;
+    }
+    const total = messages.reduce((sum, m) => sum + m.tokens, 0);
+    if (total !== res.json.token_usage.used) halfWritten++;
+  }
+  for (const { key, taskId, value } of ledger.results.values()) {
+    const res = await get(key, `/tasks/${taskId}/result`);
+    checked++;
+    if (res.status !== 200 || JSON.stringify(res.json.result) !== JSON.stringify(value)) lost++;
+  }
+  return { checked, lost, halfWritten };
+}
