@@ -6,6 +6,7 @@ import { asAlice, testConfig, useApp } from '../../test/support/app.js';
 import { parseExposition, sampleValue, seriesOf } from '../../test/support/exposition.js';
 import { METRICS_TOKEN } from '../../test/support/secrets.js';
 import { backends } from '../../test/support/stores.js';
+import { DEFAULTS } from '../config.js';
 import { buildApp } from './app.js';
 import { buildMetricsApp } from './metrics-app.js';
 import { makeKey } from '../index.js';
@@ -82,11 +83,11 @@ describe.each(backends)('/metrics reads back known traffic exactly on %s', (back
       expect(samples.some((s) => s.name.startsWith('remembr_redis_'))).toBe(false);
     } else {
       const node = `redis://127.0.0.1:${ctx.server!.port}`;
-      expect(value('remembr_store_connections_open', { store: 'redis' })).toBe(2);
+      expect(value('remembr_store_connections_open', { store: 'redis' })).toBe(DEFAULTS.redisConnections);
       expect(value('remembr_store_connections_max', { store: 'redis' })).toBe(20);
       expect(value('remembr_redis_used_memory_bytes', { node })).toBeGreaterThan(0);
       expect(value('remembr_redis_maxmemory_bytes', { node })).toBe(0);
-      expect(value('remembr_redis_connected_clients', { node })).toBeGreaterThanOrEqual(2);
+      expect(value('remembr_redis_connected_clients', { node })).toBeGreaterThanOrEqual(DEFAULTS.redisConnections);
       expect(value('remembr_redis_keyspace_hits', { node })).toBeGreaterThanOrEqual(30);
       expect(value('remembr_redis_instantaneous_ops_per_second', { node })).toBeGreaterThanOrEqual(0);
     }

@@ -8,6 +8,7 @@ import { makeKey } from '../../src/index.js';
 import { asAlice, testConfig } from '../support/app.js';
 import { captureLogger } from '../support/log-capture.js';
 import { freePort, startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { DEFAULTS } from '../../src/config.js';
 
 /** Screenshots land here, kept after the run as test artifacts (the folder is git-ignored). */
 const ARTIFACTS = join(import.meta.dirname, '..', '..', '.tmp', 'artifacts');
@@ -84,14 +85,14 @@ describe('the dashboard in a real headless Chromium', () => {
       expect(last('hit')).toBeLessThanOrEqual(100);
       expect(last('p50')).toBeGreaterThan(0);
       expect(last('p99')).toBeGreaterThanOrEqual(last('p50'));
-      expect(state.data).toMatchObject({ store: 'redis', up: true, connections: { open: 2, max: 20 } });
+      expect(state.data).toMatchObject({ store: 'redis', up: true, connections: { open: DEFAULTS.redisConnections, max: DEFAULTS.redisMaxConnections } });
       expect((state.data as { memory: { usedBytes: number; maxBytes: number } }).memory.maxBytes).toBe(256 * 1024 * 1024);
       expect((state.data as { totals: { windowEvictions: number } }).totals.windowEvictions).toBeGreaterThan(0);
 
       // What a person sees: the tiles filled in, and four drawn charts as wide as their panels.
       expect(await page.textContent('#status')).toBe('redis up');
       expect(await page.textContent('#t-mem-sub')).toMatch(/of 256\.0 MiB maxmemory/);
-      expect(await page.textContent('#t-conn')).toBe('2 / 20');
+      expect(await page.textContent('#t-conn')).toBe(`${DEFAULTS.redisConnections} / ${DEFAULTS.redisMaxConnections}`);
       expect(Number((await page.textContent('#t-ref'))!.replace(/\D/g, ''))).toBeGreaterThan(0);
       expect(await page.textContent('#t-hit')).toMatch(/^\d+\.\d%$/);
       const canvases = await page.$$eval('.plot canvas', (all) => all.map((c) => ({ w: (c as HTMLCanvasElement).width, h: (c as HTMLCanvasElement).height })));
