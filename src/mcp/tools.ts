@@ -149,6 +149,17 @@ function defineTools(remembr: Remembr): Array<ToolDefinition<z.ZodRawShape>> {
       run: async ({ session_id }, userId) => snake((await memory.read(userId, session_id)) ?? throwing(notFound('Session'))),
     }),
     tool({
+      name: 'context_read',
+      description:
+        "What to send a model for this session: its running summary of evicted turns (null until one is committed), then the window's messages, within the token budget.",
+      input: { session_id: sessionId },
+      readOnly: true,
+      run: async ({ session_id }, userId) => {
+        const window = (await memory.read(userId, session_id)) ?? throwing(notFound('Session'));
+        return snake({ summary: window.summary, messages: window.messages, tokenUsage: window.tokenUsage });
+      },
+    }),
+    tool({
       name: 'checkpoint_create',
       description: "Save a session's window as it is now, to restore later.",
       input: { session_id: sessionId },

@@ -20,6 +20,7 @@ const TOOLS = [
   'checkpoint_create',
   'checkpoint_list',
   'checkpoint_restore',
+  'context_read',
   'messages_append',
   'messages_read',
   'session_create',
@@ -95,6 +96,9 @@ async function fullFlow(call: (name: string, args?: Record<string, unknown>) => 
   const window = (await call('messages_read', { session_id })).structuredContent!;
   expect(window.messages.map((m: { content: string }) => m.content)).toEqual(['You plan trips.', 'Lisbon in May?', null, '22°C']);
   expect(window.token_usage.used).toBeGreaterThan(0);
+  const context = (await call('context_read', { session_id })).structuredContent!;
+  expect(context).toMatchObject({ summary: null, token_usage: window.token_usage });
+  expect(context.messages).toEqual(window.messages);
 
   expect((await call('task_put', { task_id: `plan-${session_id}`, result: { days: 4 }, ttl_seconds: 60 })).structuredContent).toEqual({ ttl_seconds: 60 });
   expect((await call('task_peek', { task_id: `plan-${session_id}` })).structuredContent).toEqual({ result: { days: 4 } });
