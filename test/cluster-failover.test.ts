@@ -29,7 +29,7 @@ describe('the HTTP service on a Redis Cluster with replicas, when a master dies'
     // seconds (the Redis default, 15 s, would make this test slow, not different).
     cluster = await startRedisCluster({ password: REDIS_PASSWORD, replicas: 1, args: ['--cluster-node-timeout', '1000'] });
     app = await buildApp({
-      config: testConfig({ redisUrl: cluster.url, redisCluster: true, redisCommandTimeoutMs: 500, apiKeys }),
+      config: testConfig({ redisUrl: cluster.url, redisCluster: true, redisCommandTimeoutMs: 1500, apiKeys }),
       logger: log.logger,
     });
     await app.ready();

@@ -155,9 +155,15 @@ describe('the HTTP service on a Redis Cluster', () => {
       await expect.poll(async () => (await call('alice', 'GET', `/sessions/${alices}`)).statusCode, { timeout: 15_000, interval: 100 }).toBe(200);
       expect((await call('alice', 'POST', `/sessions/${alices}/messages`, { role: 'user', content: 'back' })).statusCode).toBe(201);
       expect(await health()).toMatchObject({ status: 'ok', redis_status: 'healthy' });
-      // One line when the master went and one when it came back, naming it (never the password).
+      // One line when the master went and one when it came back, naming it (never the password), however many calls
+      // failed in between. A restarted master on a loaded machine may drop its first connection once more: a second
+      // pair is a transition too, not a line per call.
       const where = `redis://127.0.0.1:${victim.port}`;
-      expect(connectionLines()).toEqual([`lost ${where}`, `restored ${where}`]);
+      const lines = connectionLines();
+      expect(lines.length % 2).toBe(0);
+      expect(lines.length).toBeGreaterThanOrEqual(2);
+      expect(lines.length).toBeLessThanOrEqual(4);
+      lines.forEach((line, i) => expect(line).toBe(`${i % 2 === 0 ? 'lost' : 'restored'} ${where}`));
       expect(log.text()).not.toContain(REDIS_PASSWORD);
     });
 

@@ -24,7 +24,7 @@ describe('the HTTP service on Redis Sentinel', () => {
   const log = captureLog('debug');
   const apiKeys = Object.entries(USERS).map(([userId, key]) => ({ userId, key }));
   const config = (overrides = {}) =>
-    testConfig({ ...sentinelConfig(set, REDIS_PASSWORD), redisCommandTimeoutMs: 500, apiKeys, ...overrides });
+    testConfig({ ...sentinelConfig(set, REDIS_PASSWORD), redisCommandTimeoutMs: 1500, apiKeys, ...overrides });
 
   beforeAll(async () => {
     set = await startRedisSentinelSet({ password: REDIS_PASSWORD });
