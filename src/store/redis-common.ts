@@ -113,13 +113,7 @@ export class FailFast {
       }
       if (leftMs < this.commandTimeoutMs - 1) return this.#callWithin(where, start, leftMs);
     }
-    let pending: Promise<T>;
-    try {
-      pending = start();
-    } catch (err) {
-      // Thrown before node-redis returned a promise: the command never reached its queue.
-      pending = Promise.reject(err instanceof ErrorReply ? err : new NotSentError(safeMessage(err), { cause: err }));
-    }
+    const pending = begin(start);
     return new Promise<T>((resolve, reject) => {
       const waiting: Waiting = { expiresAt: performance.now() + this.commandTimeoutMs, done: false, where, reject };
       this.#waiting.push(waiting);
@@ -144,12 +138,7 @@ export class FailFast {
    * one timer relies on every call in it having the same timeout. Rare, so the cost of a timer does not matter.
    */
   #callWithin<T>(where: string, start: () => Promise<T>, ms: number): Promise<T> {
-    let pending: Promise<T>;
-    try {
-      pending = start();
-    } catch (err) {
-      pending = Promise.reject(err instanceof ErrorReply ? err : new NotSentError(safeMessage(err), { cause: err }));
-    }
+    const pending = begin(start);
     return new Promise<T>((resolve, reject) => {
       let done = false;
       const timer = setTimeout(() => {
@@ -274,6 +263,15 @@ function neverSent(err: unknown): boolean {
 }
 
 /** The error's own words, with anything shaped like a URL credential removed. */
+/** Starts a call. A throw before node-redis returned a promise means the command never reached its queue. */
+function begin<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return start();
+  } catch (err) {
+    return Promise.reject(err instanceof ErrorReply ? err : new NotSentError(safeMessage(err), { cause: err }));
+  }
+}
+
 export function safeMessage(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text.replace(/\/\/[^@\s/]*@/g, '//***@');
