@@ -149,20 +149,22 @@ describe('the HTTP service on a Redis Cluster', () => {
       expect((await call(survivor, 'PUT', '/tasks/t2/result', { result: 2 })).statusCode).toBe(201);
       // Part of the keyspace is away, and health says so.
       expect(await health()).toMatchObject({ status: 'degraded', redis_status: 'unhealthy' });
+      // However many calls fail while it is away, the log says so once, naming the master (never the password).
+      const where = `redis://127.0.0.1:${victim.port}`;
+      for (let i = 0; i < 20; i++) expect((await call('alice', 'GET', `/sessions/${alices}`)).statusCode).toBe(503);
+      expect(connectionLines()).toEqual([`lost ${where}`]);
 
       await victim.start();
       // Last in the file, so no need to wait until the others clear their failure flag; the requests tell.
       await expect.poll(async () => (await call('alice', 'GET', `/sessions/${alices}`)).statusCode, { timeout: 15_000, interval: 100 }).toBe(200);
       expect((await call('alice', 'POST', `/sessions/${alices}/messages`, { role: 'user', content: 'back' })).statusCode).toBe(201);
       expect(await health()).toMatchObject({ status: 'ok', redis_status: 'healthy' });
-      // One line when the master went and one when it came back, naming it (never the password), however many calls
-      // failed in between. A restarted master on a loaded machine may drop its first connection once more: a second
-      // pair is a transition too, not a line per call.
-      const where = `redis://127.0.0.1:${victim.port}`;
+      // And once when it came back. A restarted master on a loaded machine may drop its first connections again while
+      // it settles: each such flap is a transition of its own (a lost/restored pair), so the lines alternate and end
+      // restored.
       const lines = connectionLines();
       expect(lines.length % 2).toBe(0);
       expect(lines.length).toBeGreaterThanOrEqual(2);
-      expect(lines.length).toBeLessThanOrEqual(4);
       lines.forEach((line, i) => expect(line).toBe(`${i % 2 === 0 ? 'lost' : 'restored'} ${where}`));
       expect(log.text()).not.toContain(REDIS_PASSWORD);
     });
