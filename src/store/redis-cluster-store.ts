@@ -73,6 +73,8 @@ export class RedisClusterStore implements Store {
   /** Ends the pause between two connection attempts (on close). */
   #stopWaiting: (() => void) | undefined;
   readonly #durability: Durability | undefined;
+  /** A slot each lost node served, to name who serves it once the node has left the topology. */
+  readonly #slotOfLost = new Map<string, number>();
 
   constructor(options: RedisClusterStoreOptions) {
     this.#durability = options.durability;
@@ -97,9 +99,28 @@ export class RedisClusterStore implements Store {
       // within about a second of the promotion instead of five.
       topologyRefreshOnReconnectionAttemptStrategy: TOPOLOGY_REFRESH_WHILE_RECONNECTING_MS,
     }) as unknown as RedisClusterConnection;
-    this.#cluster.on('node-error', (err: Error, node: { host: string; port: number }) =>
-      this.#failFast.markDown(this.#describe(node), err),
-    );
+    this.#cluster.on('node-error', (err: Error, node: { host: string; port: number }) => {
+      const where = this.#describe(node);
+      this.#failFast.markDown(where, err);
+      if (!this.#slotOfLost.has(where)) {
+        const slot = this.#cluster.slots.findIndex((shard) => shard?.master && this.#describe(shard.master) === where);
+        if (slot >= 0) this.#slotOfLost.set(where, slot);
+      }
+    });
+    // A node leaves the slot map (its client is closed) when the cluster promoted its replica: the dead master is
+    // never "restored", so its outage ends with a line naming the node that serves its slots now.
+    this.#cluster.on('node-disconnect', (node: { host: string; port: number }) => {
+      const where = this.#describe(node);
+      const slot = this.#slotOfLost.get(where);
+      this.#slotOfLost.delete(where);
+      if (this.#failFast.closing || !this.#failFast.retire(where)) return;
+      const master = slot === undefined ? undefined : this.#cluster.slots[slot]?.master;
+      this.#logger.warn(
+        { redis: where, servedBy: master ? this.#describe(master) : undefined },
+        'Redis Cluster failed over: this node left the topology and another serves its slots',
+      );
+    });
+    this.#cluster.on('node-connect', (node: { host: string; port: number }) => this.#failFast.reinstate(this.#describe(node)));
     // A node counts as back when it answers a call, not when its connection is ready: a restarted master refuses
     // commands (CLUSTERDOWN) for a while after it accepts connections, and recovery would be logged twice.
     // A failed topology refresh; the node errors behind it are logged per node. Without a listener it would throw.
