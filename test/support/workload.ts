@@ -171,6 +171,25 @@ export function summarize(requests: RequestRecord[], durationMs: number) {
 }
 
 /**
+ * Resolves once a write through the service is acknowledged again (after a failover, and with durable
+ * acknowledgements once a replica confirms); how long that took. Reading a session back refreshes its TTL, which
+ * is a write too, so checkLedger reads only after this.
+ */
+export async function untilWritable(baseUrl: string, apiKey: string, timeoutMs = 30_000): Promise<number> {
+  const from = Date.now();
+  for (;;) {
+    const res = await fetch(`${baseUrl}/api/v1/tasks/probe/result`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ result: 1 }),
+    }).catch(() => undefined);
+    if (res?.status === 201) return Date.now() - from;
+    if (Date.now() - from > timeoutMs) throw new Error(`no write was acknowledged within ${timeoutMs} ms (last answer ${res?.status ?? 'none'})`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
  * Reads back every write the ledger says was acknowledged: `lost` counts those missing, `halfWritten` failed
  * appends found more than once and windows whose token total does not add up.
  */
