@@ -222,7 +222,7 @@ export class RemembrClient {
             idempotencyKey,
           });
         }
-        policy.onRetry?.({ attempt, status: undefined, delayMs: delay, idempotencyKey });
+        policy.onRetry?.({ attempt, status: undefined, retryAfterSeconds: undefined, delayMs: delay, idempotencyKey });
         await sleep(delay, signal);
         continue;
       }
@@ -231,7 +231,7 @@ export class RemembrClient {
       const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
       const delay = retryableStatus(kind, response.status) && attempt < policy.maxAttempts ? delayBeforeRetry(policy, attempt, retryAfterSeconds) : undefined;
       if (delay === undefined) throw apiErrorOf(response, answer.error, { attempts: attempt, idempotencyKey, retryAfterSeconds });
-      policy.onRetry?.({ attempt, status: response.status, delayMs: delay, idempotencyKey });
+      policy.onRetry?.({ attempt, status: response.status, retryAfterSeconds, delayMs: delay, idempotencyKey });
       await sleep(delay, signal);
     }
   }
