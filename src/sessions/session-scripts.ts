@@ -1,5 +1,6 @@
 import type { MemoryDb } from '../store/memory-db.js';
 import { defineScript } from '../store/script.js';
+import { applyMergePatch } from './merge-patch.js';
 import { OWNED_KEYS_PER_SESSION } from './session-keys.js';
 
 /*
@@ -72,3 +73,18 @@ export const deleteSessionsScript = defineScript('delete-sessions', new URL('./d
   });
   return deleted;
 }, [], { allowOom: true });
+
+export const patchMetadataScript = defineScript('patch-metadata', new URL('./patch-metadata.lua', import.meta.url), (db, keys, args) => {
+  const sessionKey = keys[0]!;
+  const [patchText, maxBytesText] = args as [string, string];
+  const text = db.getString(sessionKey);
+  if (text === null) return [0];
+  const session = JSON.parse(text) as { metadata?: unknown };
+  const metadata = applyMergePatch(session.metadata, JSON.parse(patchText));
+  const bytes = Buffer.byteLength(JSON.stringify(metadata), 'utf8');
+  if (bytes > Number(maxBytesText)) return [-1, bytes];
+  const updated = JSON.stringify({ ...session, metadata });
+  const ttl = db.pttl(sessionKey);
+  db.setString(sessionKey, updated, ttl < 0 ? undefined : ttl);
+  return [1, updated, db.pttl(sessionKey)];
+});
