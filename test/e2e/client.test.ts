@@ -75,6 +75,9 @@ describe.each(backends)('the typed client against the service on %s', (backend) 
     expect(session).toMatchObject({ user_id: 'alice', agent_id: 'support-bot', metadata: { channel: 'web' }, expires_in: 3600 });
     expect((await alice.sessions.get(session.session_id)).session_id).toBe(session.session_id);
     expect((await alice.sessions.list()).sessions.map((s) => s.session_id)).toContain(session.session_id);
+    const patched = await alice.sessions.patch(session.session_id, { metadata: { channel: null, step: { plan: 'weather' } } });
+    expectTypeOf(patched).toEqualTypeOf<Schemas['Session']>();
+    expect(patched.metadata).toEqual({ step: { plan: 'weather' } });
 
     const first = await alice.messages.append(session.session_id, { role: 'user', content: 'Weather in Lisbon?' });
     expectTypeOf(first).toEqualTypeOf<Schemas['AppendedMessage']>();
