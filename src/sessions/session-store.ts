@@ -4,7 +4,7 @@ import { assertTtl } from '../cache/cache-service.js';
 import { CapacityError, ValidationError } from '../errors.js';
 import { assertId, LONG_TERM_TTL, SESSION_TTL, SHORT_TERM_TTL } from '../keys.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
-import { Metrics } from '../observability/metrics.js';
+import { Metrics, type Counter } from '../observability/metrics.js';
 import { IDEMPOTENCY_TTL, onceFor, runOnce, type IdempotencyOptions } from '../idempotency/once.js';
 import type { Reply, Store } from '../store/port.js';
 import { getWithTtlScript, readPairs } from '../store/store-scripts.js';
@@ -89,6 +89,7 @@ export class SessionStore {
   readonly #maxMetadataBytes: number;
   readonly #deleteBatchSize: number;
   readonly #idempotencyTtlSeconds: number;
+  readonly #expired: Counter;
 
   constructor(store: Store, options: SessionStoreOptions = {}) {
     this.#store = store;
@@ -100,6 +101,12 @@ export class SessionStore {
     this.#maxMetadataBytes = positiveWhole(options.maxMetadataBytes ?? MAX_METADATA_BYTES, 'maxMetadataBytes');
     this.#deleteBatchSize = options.deleteBatchSize ?? 100;
     this.#idempotencyTtlSeconds = assertTtl(options.idempotencyTtlSeconds ?? IDEMPOTENCY_TTL, 'idempotencyTtlSeconds');
+    // Declared up front, so the series reads 0 until the first expiry instead of being absent.
+    this.#expired = this.#metrics.counter(
+      'remembr_session_expirations_total',
+      {},
+      'Expired sessions dropped from their user\'s index (retainExpiredSeconds after expiry), not Redis key expiries',
+    );
   }
 
   /** Seconds a new or refreshed session lives. */
@@ -139,12 +146,15 @@ export class SessionStore {
       this.#ttlMs,
       this.#retainMs,
     ], once);
+    // A record written before the reply carried the pruned count holds a bare 1.
+    const [created, pruned] = Array.isArray(reply) ? (reply as [number, number]) : [reply, 0];
     // A random UUID that is already taken means something other than chance is at work.
-    if (reply !== 1) throw new Error('A new session id collided with an existing session');
+    if (created !== 1) throw new Error('A new session id collided with an existing session');
     // A replay answers with the session the first attempt stored (its id and time), not the one made just now.
     const stored = replayed ? (JSON.parse(args[1]!) as StoredSession) : session;
     if (!replayed) {
       this.#count('create');
+      this.#countExpired(Number(pruned));
       this.#logger.debug({ userId, sessionId: session.sessionId }, 'Session created');
     }
     return { ...stored, expiresIn: this.ttlSeconds };
@@ -261,8 +271,9 @@ export class SessionStore {
   }
 
   async #readIndex(userId: string, which: 'live' | 'all', limit: number): Promise<{ now: number; entries: Array<{ sessionId: string; expiresAt: number }> }> {
-    const reply = (await this.#store.run(sessionIndexScript, [sessionIndexKey(userId)], [this.#retainMs, which, limit])) as [number, string[]];
-    const [now, flat] = reply;
+    const reply = (await this.#store.run(sessionIndexScript, [sessionIndexKey(userId)], [this.#retainMs, which, limit])) as [number, string[], number];
+    const [now, flat, pruned] = reply;
+    this.#countExpired(Number(pruned));
     const entries: Array<{ sessionId: string; expiresAt: number }> = [];
     for (let i = 0; i < flat.length; i += 2) entries.push({ sessionId: flat[i]!, expiresAt: Number(flat[i + 1]) });
     return { now: Number(now), entries };
@@ -270,6 +281,14 @@ export class SessionStore {
 
   #count(operation: string, by = 1): void {
     this.#metrics.increment('remembr_session_operations_total', { operation }, by, 'Session operations that changed a session');
+  }
+
+  /**
+   * Expired sessions the service saw go: ids dropped from a user's index once their session had been expired for
+   * retainExpiredSeconds, by the next create, list or deleteAll of that user (see the README's metrics table).
+   */
+  #countExpired(pruned: number): void {
+    this.#expired.inc(pruned);
   }
 }
 
