@@ -106,6 +106,11 @@ export class RemembrClient {
     list: (options?: CallOptions) => this.#read(options, (init) => this.raw.GET('/api/v1/sessions', init)),
     get: (sessionId: string, options?: CallOptions) =>
       this.#read(options, (init) => this.raw.GET('/api/v1/sessions/{session_id}', { ...init, params: { path: { session_id: sessionId } } })),
+    /** `PATCH /sessions/{id}`: a JSON Merge Patch of the metadata (a member set to null is removed). */
+    update: (sessionId: string, patch: Schemas['SessionPatch'], options?: WriteOptions) =>
+      this.#keyedWrite(options, (init, key) =>
+        this.raw.PATCH('/api/v1/sessions/{session_id}', { ...init, params: { path: { session_id: sessionId }, header: { 'idempotency-key': key } }, body: patch }),
+      ),
     /** Not retried: the document gives it no Idempotency-Key (repeating it sets the full TTL again). */
     refresh: (sessionId: string, options?: CallOptions) =>
       this.#write(options, (init) => this.raw.POST('/api/v1/sessions/{session_id}/refresh', { ...init, params: { path: { session_id: sessionId } } })),
@@ -114,11 +119,6 @@ export class RemembrClient {
         this.raw.DELETE('/api/v1/sessions/{session_id}', { ...init, params: { path: { session_id: sessionId }, header: { 'idempotency-key': key } } }),
       );
     },
-    /** A JSON Merge Patch (RFC 7386) of the session's metadata: null removes a member. Retried with one key. */
-    patch: (sessionId: string, body: Schemas['SessionPatch'], options?: WriteOptions) =>
-      this.#keyedWrite(options, (init, key) =>
-        this.raw.PATCH('/api/v1/sessions/{session_id}', { ...init, params: { path: { session_id: sessionId }, header: { 'idempotency-key': key } }, body }),
-      ),
     /** Deletes every session of the caller. Not retried (no Idempotency-Key). */
     deleteAll: (options?: CallOptions) => this.#write(options, (init) => this.raw.DELETE('/api/v1/sessions', init)),
   };
@@ -229,7 +229,7 @@ export class RemembrClient {
             idempotencyKey,
           });
         }
-        policy.onRetry?.({ attempt, status: undefined, delayMs: delay, idempotencyKey });
+        policy.onRetry?.({ attempt, status: undefined, retryAfterSeconds: undefined, delayMs: delay, idempotencyKey });
         await sleep(delay, signal);
         continue;
       }
@@ -238,7 +238,7 @@ export class RemembrClient {
       const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
       const delay = retryableStatus(kind, response.status) && attempt < policy.maxAttempts ? delayBeforeRetry(policy, attempt, retryAfterSeconds) : undefined;
       if (delay === undefined) throw apiErrorOf(response, answer.error, { attempts: attempt, idempotencyKey, retryAfterSeconds });
-      policy.onRetry?.({ attempt, status: response.status, delayMs: delay, idempotencyKey });
+      policy.onRetry?.({ attempt, status: response.status, retryAfterSeconds, delayMs: delay, idempotencyKey });
       await sleep(delay, signal);
     }
   }
