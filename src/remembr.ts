@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from './observability/logger.js';
 import { MeasuredStore } from './observability/measured-store.js';
 import { Metrics } from './observability/metrics.js';
 import { StoreMonitor } from './observability/store-monitor.js';
+import { ChargedStore } from './rate-limit/charged-store.js';
 import { createRateLimiter } from './rate-limit/create-rate-limiter.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import { ShortTermMemory } from './memory/short-term-memory.js';
@@ -51,8 +52,9 @@ export async function createRemembr(options: RemembrOptions = {}): Promise<Remem
   const metrics = new Metrics();
   logger.info({ store: describeStore(config) }, 'Remembr store starting');
   const store = given ?? (await createStore(config, logger, metrics));
-  // The services run on a store that times every call and counts its failures; `store` stays the raw one.
-  const measured = new MeasuredStore(store, metrics);
+  // The services run on a store that times every call and counts its failures; `store` stays the raw one. Below
+  // the measuring, a request's rate-limit charge rides on its first script (one round trip, see rate-limit/charge.ts).
+  const measured = new MeasuredStore(new ChargedStore(store), metrics);
   const monitor = new StoreMonitor(store, metrics, {
     maxConnections: config.redisMaxConnections,
     intervalMs: config.metricsSampleIntervalMs,
