@@ -52,16 +52,18 @@ export async function createRemembr(options: RemembrOptions = {}): Promise<Remem
   const metrics = new Metrics();
   logger.info({ store: describeStore(config) }, 'Remembr store starting');
   const store = given ?? (await createStore(config, logger, metrics));
-  // The services run on a store that times every call and counts its failures; `store` stays the raw one. Below
-  // the measuring, a request's rate-limit charge rides on its first script (one round trip, see rate-limit/charge.ts).
-  const measured = new MeasuredStore(new ChargedStore(store), metrics);
+  // The services run on a store that times every call and counts its failures; `store` stays the raw one. Over it,
+  // a request's rate-limit charge rides on the request's first script (one round trip, see rate-limit/charge.ts):
+  // a refused charge is then no store failure, and the limiter's own checks, on `measured`, are never held for one.
+  const measured = new MeasuredStore(store, metrics);
+  const charged = new ChargedStore(measured);
   const monitor = new StoreMonitor(store, metrics, {
     maxConnections: config.redisMaxConnections,
     intervalMs: config.metricsSampleIntervalMs,
     logger,
   });
   monitor.start();
-  const cache = new CacheService(measured, { logger, metrics });
+  const cache = new CacheService(charged, { logger, metrics });
   const rateLimiter = createRateLimiter(measured, {
     limit: config.rateLimitPerMinute,
     windowSeconds: 60,
@@ -70,9 +72,9 @@ export async function createRemembr(options: RemembrOptions = {}): Promise<Remem
     metrics,
   });
   const idempotencyTtlSeconds = config.idempotencyTtlSeconds;
-  const tasks = new TaskResultStore(measured, { idempotencyTtlSeconds });
-  const sessions = new SessionStore(measured, { logger, metrics, idempotencyTtlSeconds });
-  const memory = new ShortTermMemory(measured, {
+  const tasks = new TaskResultStore(charged, { idempotencyTtlSeconds });
+  const sessions = new SessionStore(charged, { logger, metrics, idempotencyTtlSeconds });
+  const memory = new ShortTermMemory(charged, {
     logger,
     metrics,
     maxTokens: config.shortTermMaxTokens,
