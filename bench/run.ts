@@ -8,6 +8,7 @@ import { loadavg } from 'node:os';
 import { createClient } from 'redis';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { batchesCase } from './cases/batches.js';
+import { chatHistoryCase } from './cases/chat-history.js';
 import { cacheJsonCase } from './cases/cache-json.js';
 import { checkpointersCase } from './cases/checkpointers.js';
 import { clientCacheCase } from './cases/client-cache.js';
@@ -22,7 +23,7 @@ import type { BenchCase, BenchContext } from './context.js';
 import type { CaseResult } from './harness.js';
 import { describeMachine, jsonLine, markdownCase, markdownDocument } from './report.js';
 
-const CASES: BenchCase[] = [cacheJsonCase, clientCacheCase, connectionsCase, clientShapeCase, batchesCase, patternDeleteCase, rateLimitCase, memoryCase, tokensCase, httpCase, checkpointersCase];
+const CASES: BenchCase[] = [cacheJsonCase, clientCacheCase, connectionsCase, clientShapeCase, batchesCase, patternDeleteCase, rateLimitCase, memoryCase, tokensCase, httpCase, checkpointersCase, chatHistoryCase];
 
 interface Args {
   quick: boolean;

@@ -233,6 +233,7 @@ describe('loadConfig refuses bad values, naming the variable', () => {
   it.each([
     ['an entry without a user', API_KEY, /REMEMBR_API_KEYS entry 1 must be "user:key"/],
     ['a user id with a space', `al ice:${API_KEY}`, /REMEMBR_API_KEYS entry 1 must be "user:key"/],
+    ['a user id of ".."', `..:${API_KEY}`, /REMEMBR_API_KEYS entry 1 must be "user:key" .*not "\." or "\.\."/],
     ['a key shorter than 16 characters', 'alice:tiny-k3y', /REMEMBR_API_KEYS entry 1 \(user alice\) has a key shorter than 16 characters/],
     ['a repeated key', `alice:${API_KEY},bob:${API_KEY}`, /REMEMBR_API_KEYS entry 2 repeats a key given earlier/],
   ])('REMEMBR_API_KEYS with %s is refused without showing the key', (_label, value, message) => {

@@ -158,7 +158,8 @@ export const DEFAULTS = {
 export const MAX_MESSAGE_BYTES_CAP = 1024 * 1024;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const USER_ID = /^[A-Za-z0-9_\-.]{1,64}$/;
+// Not "." or "..": assertId refuses them (URLs rewrite such a segment), so such a user could make no call at all.
+const USER_ID = /^(?!\.{1,2}$)[A-Za-z0-9_\-.]{1,64}$/;
 const SENTINEL_NAME = /^[A-Za-z0-9_\-.]{1,64}$/;
 
 /** Reads and checks the environment; throws one ConfigError naming every bad variable. */
@@ -432,7 +433,7 @@ function parseApiKeys(raw: string | undefined, problems: string[]): ApiKey[] {
     const key = entry.slice(at + 1).trim();
     // Name the entry by position, never by content: the content is a secret.
     if (at <= 0 || !USER_ID.test(user)) {
-      problems.push(`REMEMBR_API_KEYS entry ${i + 1} must be "user:key" with a user id of letters, digits, _ - .`);
+      problems.push(`REMEMBR_API_KEYS entry ${i + 1} must be "user:key" with a user id of letters, digits, _ - . (not "." or "..")`);
     } else if (key.length < 16) {
       problems.push(`REMEMBR_API_KEYS entry ${i + 1} (user ${user}) has a key shorter than 16 characters`);
     } else if (keys.some((known) => known.key === key)) {

@@ -181,6 +181,19 @@ describe('assertId', () => {
     },
   );
 
+  // Regression: only the HTTP shell refused "." and "..", so a library caller could write a session, task or
+  // checkpoint under an id that no HTTP client can address (URL parsers rewrite such a path segment).
+  it.each(['.', '..'])('refuses %j, as the HTTP id rule does, saying why', (id) => {
+    const error = catchError(() => assertId(id, 'task_id'));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).field).toBe('task_id');
+    expect(error.message).toBe('task_id must not be "." or "..": URLs rewrite them, so the id could not be read back over HTTP');
+  });
+
+  it('still takes ids that merely contain dots', () => {
+    for (const id of ['...', '.a', 'a.', 'a..b', '.hidden']) expect(assertId(id, 'task_id')).toBe(id);
+  });
+
   it('refuses values that are not strings', () => {
     for (const bad of [undefined, null, 123, {}, ['a']]) {
       expect(() => assertId(bad, 'agent_id')).toThrow(ValidationError);

@@ -97,10 +97,17 @@ export function assertScopedPattern(pattern: string): void {
   }
 }
 
-/** An id that arrives from outside (path, body, caller): the same rule as a key part, with its field name. */
+/**
+ * An id that arrives from outside (path, body, caller): the same rule as a key part, with its field name. `.` and
+ * `..` are refused too, as the HTTP shell refuses them (src/http/id-rule.ts): fetch, curl and every URL parser
+ * rewrite such a path segment, so what the library wrote under one could never be read back over HTTP.
+ */
 export function assertId(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 128 || !/^[A-Za-z0-9_\-.]+$/.test(value)) {
     throw new ValidationError(`${field} must be 1 to 128 letters, digits, '_', '-' or '.'`, field);
+  }
+  if (value === '.' || value === '..') {
+    throw new ValidationError(`${field} must not be "." or "..": URLs rewrite them, so the id could not be read back over HTTP`, field);
   }
   return value;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type onRequestHookHandler } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { createRemembr, silentLogger, withinDeadline, type Config, type Logger, type Remembr, type Store } from '../index.js';
+import { createRemembr, loadEncoder, silentLogger, withinDeadline, type Config, type Logger, type Remembr, type Store } from '../index.js';
 import { VERSION } from '../version.js';
 import { sendError } from './errors.js';
 import { authenticate, createAuthenticator, type Caller } from './auth.js';
@@ -93,6 +93,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Set by the auth hook on /api/v1 routes; null elsewhere.
   app.decorateRequest('caller', null as unknown as Caller);
   if (!options.remembr) app.addHook('onClose', () => remembr.close());
+  // The token encoder is loaded before the first request, not by it: loading its ranks holds the event loop (over a
+  // second on a loaded two-core machine), which pushed every answer in flight, and the first append's own, that far
+  // past REDIS_COMMAND_TIMEOUT_MS.
+  app.addHook('onReady', async () => {
+    await loadEncoder(config.tokenEncoding);
+  });
 
   // Everything done while serving the request (cache, sessions, memory) logs with its id (request-context.ts).
   app.addHook('onRequest', (request, reply, done) => {

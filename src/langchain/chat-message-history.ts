@@ -131,19 +131,27 @@ function toRemembrContent(content: LangChainContent): MessageContent {
   return parts.length === 1 && parts[0]!.type === 'text' ? parts[0]!.text : parts;
 }
 
-/** A window message as the LangChain message a model reads; its id is the window's. */
+/**
+ * A window message as the LangChain message a model reads; its id is the window's. Each constructor gets an object
+ * literal of its own, never a spread of a shared one: a spread-built fields object made getMessages about fifteen
+ * times slower (V8 then builds every message on its slow path), measured by the chat-history benchmark.
+ */
 export function toLangChain(message: Message): BaseMessage {
   const content = (message.content ?? '') as LangChainContent;
-  const fields = { content, id: message.id, ...(message.name ? { name: message.name } : {}) };
+  const name = message.name || undefined;
   switch (message.role) {
     case 'system':
-      return new SystemMessage(fields);
+      return new SystemMessage({ content, id: message.id, name });
     case 'user':
-      return new HumanMessage(fields);
+      return new HumanMessage({ content, id: message.id, name });
     case 'assistant':
       return new AIMessage({
-        ...fields,
-        tool_calls: (message.toolCalls ?? []).map((call) => ({ id: call.id, name: call.name, args: parseArguments(call.arguments), type: 'tool_call' as const })),
+        content,
+        id: message.id,
+        name,
+        tool_calls: message.toolCalls === undefined
+          ? []
+          : message.toolCalls.map((call) => ({ id: call.id, name: call.name, args: parseArguments(call.arguments), type: 'tool_call' as const })),
       });
     case 'tool':
       return new ToolMessage({ content, id: message.id, tool_call_id: message.toolCallId ?? '' });

@@ -66,6 +66,17 @@ describe.each(TOKEN_ENCODINGS)('the %s encoder', (encoding) => {
     fc.assert(fc.property(runs, (parts) => same(parts.map(([char, times]) => char.repeat(times)).join(''))), { numRuns: 300 });
   });
 
+  it('counts a text the same again once its pieces are memoized, and after the memo has been refilled', async () => {
+    const encoder = await loadEncoder(encoding);
+    const expected = CORPUS.map((text) => ref.encode(text, [], []).length);
+    expect(CORPUS.map((text) => encoder.count(text))).toEqual(expected);
+    expect(CORPUS.map((text) => encoder.count(text))).toEqual(expected);
+    // More distinct multi-token pieces than the memo holds: it is cleared and refilled on the way.
+    const words = Array.from({ length: 6000 }, (_, i) => `zq${i.toString(36)}xv`).join(' ');
+    expect(encoder.count(words)).toBe(ref.encode(words, [], []).length);
+    expect(CORPUS.map((text) => encoder.count(text))).toEqual(expected);
+  });
+
   // Regression: js-tiktoken's merge is quadratic in a piece's length, and one repeated character is one piece:
   // 32 KiB of "x" took 125 s on the event loop, stalling every request. The benchmark times these; here they finish.
   it('counts the worst-case inputs of 32 KiB', async () => {

@@ -36,6 +36,8 @@ const NO_RANK = -1;
 /** Heap keys pack (rank, start) into one double: rank * 2^32 + start sorts by rank, then leftmost first. */
 const START_SPAN = 2 ** 32;
 const ASCII = /^[\x00-\x7f]*$/;
+/** Entries of an encoder's memo of multi-token pieces: a few hundred KB at most. */
+const PART_MEMO_ENTRIES = 4096;
 
 /**
  * One encoding: its pattern and ranks, keyed by the token's bytes as a latin1 string (one char per byte), which is
@@ -46,6 +48,8 @@ export class BytePairEncoder {
   readonly #ranks: Map<string, number>;
   /** Bytes in the longest token: a pair longer than this cannot have a rank, so it is not looked up. */
   readonly #longestToken: number;
+  /** Token counts of short pieces that are not one token (see count). */
+  readonly #partCounts = new Map<string, number>();
 
   constructor(file: RankFile) {
     this.#pattern = new RegExp(file.pat_str, 'gu');
@@ -78,13 +82,42 @@ export class BytePairEncoder {
     return tokens;
   }
 
-  /** How many tokens `text` is; the same as `encode(text).length`, without building the ids. */
+  /**
+   * How many tokens `text` is; the same as `encode(text).length`, without building the ids. The hot path of every
+   * append: one ASCII test of the whole text instead of one per piece, an exec loop rather than matchAll's
+   * iterator, and a bounded memo of the pieces that are not one token (a rare word, a name, an identifier), which
+   * recur across a conversation's messages.
+   */
   count(text: string): number {
+    const pattern = this.#pattern;
+    const ascii = ASCII.test(text);
     let count = 0;
-    this.#each(text, (piece, whole) => {
-      count += whole !== undefined ? 1 : this.#parts(piece).length;
-    });
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+      const raw = match[0];
+      if (raw === '') {
+        // No alternative of either encoding's pattern matches nothing; never loop on one that would.
+        pattern.lastIndex++;
+        continue;
+      }
+      const piece = ascii || ASCII.test(raw) ? raw : Buffer.from(raw, 'utf8').toString('latin1');
+      if (this.#ranks.has(piece)) count++;
+      else count += this.#partCount(piece);
+    }
     return count;
+  }
+
+  /** The tokens of a piece that is not one token, memoized for short pieces. */
+  #partCount(piece: string): number {
+    if (piece.length > SHORT_PIECE_BYTES) return this.#mergeLong(piece).length;
+    let parts = this.#partCounts.get(piece);
+    if (parts === undefined) {
+      parts = this.#mergeShort(piece).length;
+      // Bounded by clearing: the memo only ever holds what recent texts used, and a refill is cheap.
+      if (this.#partCounts.size >= PART_MEMO_ENTRIES) this.#partCounts.clear();
+      this.#partCounts.set(piece, parts);
+    }
+    return parts;
   }
 
   #each(text: string, visit: (piece: string, whole: number | undefined) => void): void {
