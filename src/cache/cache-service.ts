@@ -18,6 +18,8 @@ function decodeOrMark(text: string): unknown {
 const NAMESPACED = `${KEY_PREFIX}:`;
 const NAMESPACE = /^[A-Za-z0-9_-]{1,32}$/;
 const MAX_NAMESPACES = 64;
+/** Namespaces get and set find by key prefix alone (see #hot). */
+const RECENT_NAMESPACES = 4;
 
 /** The handles get and set count with on every call, for one namespace. */
 interface HotCounters {
@@ -359,12 +361,25 @@ export class CacheService {
     return this.#logger.isLevelEnabled('debug');
   }
 
+  /**
+   * The last namespaces get and set counted in, by their key prefix (`remembr:<namespace>:`): a key that starts
+   * with one finds its handles by one startsWith, without cutting its namespace out and looking it up.
+   */
+  readonly #recent: Array<{ prefix: string; hot: HotCounters }> = [];
+
   #hot(key: string): HotCounters {
+    const recent = this.#recent;
+    for (let i = 0; i < recent.length; i++) if (key.startsWith(recent[i]!.prefix)) return recent[i]!.hot;
     const namespace = this.#namespaceOf(key);
     let hot = this.#hotByNamespace.get(namespace);
     if (hot === undefined) {
       hot = { getHit: this.#counter('get', 'hit', namespace), getMiss: this.#counter('get', 'miss', namespace), setOk: this.#counter('set', 'ok', namespace) };
       this.#hotByNamespace.set(namespace, hot);
+    }
+    // Only a namespace of its own: `none` and `other` gather keys with no common prefix.
+    if (key.startsWith(`${NAMESPACED}${namespace}:`)) {
+      if (recent.length === RECENT_NAMESPACES) recent.pop();
+      recent.unshift({ prefix: `${NAMESPACED}${namespace}:`, hot });
     }
     return hot;
   }

@@ -85,7 +85,11 @@ export interface paths {
         delete: operations["deleteSession"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change the session’s metadata with a JSON Merge Patch (RFC 7386), atomically
+         * @description Members of `metadata` set to null are removed, objects merge member by member, anything else replaces the member; concurrent patches of different members all land. The session’s TTL is unchanged. Send Content-Type: application/merge-patch+json (or application/json).
+         */
+        patch: operations["patchSession"];
         trace?: never;
     };
     "/api/v1/sessions/{session_id}/refresh": {
@@ -329,7 +333,7 @@ export interface components {
         CreateSession: {
             /** @description The agent the session belongs to: 1 to 128 letters, digits, '_', '-' or '.', and not "." or ".." */
             agent_id: string;
-            /** @description Any JSON object, at most 16 KiB as JSON */
+            /** @description Any JSON object, at most 16384 bytes (16 KiB) as JSON */
             metadata?: {
                 [key: string]: unknown;
             };
@@ -338,7 +342,7 @@ export interface components {
             session_id: string;
             user_id: string;
             agent_id: string;
-            /** @description What the session was created with */
+            /** @description The session’s working data: what it was created with, as patched since */
             metadata: {
                 [key: string]: unknown;
             };
@@ -346,6 +350,13 @@ export interface components {
             created_at: string;
             /** @description Seconds until the session expires unless refreshed */
             expires_in: number;
+        };
+        /** @description A JSON Merge Patch (RFC 7386) of the session: metadata is the one member it may change */
+        SessionPatch: {
+            /** @description A JSON Merge Patch (RFC 7386) of the metadata: a member set to null is removed, an object merges into an object member by member, anything else (an array too) replaces the member. At most 32768 bytes as JSON and 32 objects deep; the metadata after the merge must be at most 16384 bytes (16 KiB), or nothing changes (422 CAPACITY_EXCEEDED) */
+            metadata?: {
+                [key: string]: unknown;
+            };
         };
         SessionList: {
             sessions: components["schemas"]["Session"][];
@@ -1333,6 +1344,195 @@ export interface operations {
                 };
             };
             /** @description The request is well formed but cannot be carried out (CAPACITY_EXCEEDED), or its Idempotency-Key was already used for a different request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    /** @description The request’s id: the caller’s own when it sent a plain token (1 to 128 of A-Z a-z 0-9 . _ : -), otherwise a new UUID */
+                    "X-Request-ID"?: string;
+                    /** @description The caller’s service limit (draft-ietf-httpapi-ratelimit-headers-10), a structured-field list: `"default";r=<requests left>;t=<seconds until the window resets>` */
+                    RateLimit?: string;
+                    /** @description The quota policy, a structured-field list: `"default";q=<requests>;w=<window seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the caller’s rate limit, or too many failed authentications from this address; retry after Retry-After seconds (RATE_LIMIT_EXCEEDED) */
+            429: {
+                headers: {
+                    /** @description The request’s id: the caller’s own when it sent a plain token (1 to 128 of A-Z a-z 0-9 . _ : -), otherwise a new UUID */
+                    "X-Request-ID"?: string;
+                    /** @description The caller’s service limit (draft-ietf-httpapi-ratelimit-headers-10), a structured-field list: `"default";r=<requests left>;t=<seconds until the window resets>` */
+                    RateLimit?: string;
+                    /** @description The quota policy, a structured-field list: `"default";q=<requests>;w=<window seconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected error; it is logged with the request id (INTERNAL_ERROR) */
+            500: {
+                headers: {
+                    /** @description The request’s id: the caller’s own when it sent a plain token (1 to 128 of A-Z a-z 0-9 . _ : -), otherwise a new UUID */
+                    "X-Request-ID"?: string;
+                    /** @description The caller’s service limit (draft-ietf-httpapi-ratelimit-headers-10), a structured-field list: `"default";r=<requests left>;t=<seconds until the window resets>` */
+                    RateLimit?: string;
+                    /** @description The quota policy, a structured-field list: `"default";q=<requests>;w=<window seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable and nothing was changed, or rate limiting fails closed while it is; retry after Retry-After seconds (SERVICE_UNAVAILABLE) */
+            503: {
+                headers: {
+                    /** @description The request’s id: the caller’s own when it sent a plain token (1 to 128 of A-Z a-z 0-9 . _ : -), otherwise a new UUID */
+                    "X-Request-ID"?: string;
+                    /** @description The caller’s service limit (draft-ietf-httpapi-ratelimit-headers-10), a structured-field list: `"default";r=<requests left>;t=<seconds until the window resets>` */
+                    RateLimit?: string;
+                    /** @description The quota policy, a structured-field list: `"default";q=<requests>;w=<window seconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store did not answer in time, so the write may or may not have been carried out; retry with the same Idempotency-Key (OUTCOME_UNKNOWN) */
+            504: {
+                headers: {
+                    /** @description The request’s id: the caller’s own when it sent a plain token (1 to 128 of A-Z a-z 0-9 . _ : -), otherwise a new UUID */
+                    "X-Request-ID"?: string;
+                    /** @description The caller’s service limit (draft-ietf-httpapi-ratelimit-headers-10), a structured-field list: `"default";r=<requests left>;t=<seconds until the window resets>` */
+                    RateLimit?: string;
+                    /** @description The quota policy, a structured-field list: `"default";q=<requests>;w=<window seconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key you choose for this one write (a UUID, say), 1 to 255 printable ASCII characters, quoted or not. Retry with the same key after a 504 OUTCOME_UNKNOWN (or no answer): you get the first outcome, never a second write. Kept IDEMPOTENCY_TTL_SECONDS (an hour). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The session: 1 to 128 letters, digits, '_', '-' or '.', and not "." or ".." */
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/merge-patch+json": components["schemas"]["SessionPatch"];
+                "application/json": components["schemas"]["SessionPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request’s id: the caller’s own when it sent a plain token (1 to 128 of A-Z a-z 0-9 . _ : -), otherwise a new UUID */
+                    "X-Request-ID"?: string;
+                    /** @description The caller’s service limit (draft-ietf-httpapi-ratelimit-headers-10), a structured-field list: `"default";r=<requests left>;t=<seconds until the window resets>` */
+                    RateLimit?: string;
+                    /** @description The quota policy, a structured-field list: `"default";q=<requests>;w=<window seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description The request is malformed; `error.details` names each field that is wrong and what it accepts (VALIDATION_ERROR) */
+            400: {
+                headers: {
+                    /** @description The request’s id: the caller’s own when it sent a plain token (1 to 128 of A-Z a-z 0-9 . _ : -), otherwise a new UUID */
+                    "X-Request-ID"?: string;
+                    /** @description The caller’s service limit (draft-ietf-httpapi-ratelimit-headers-10), a structured-field list: `"default";r=<requests left>;t=<seconds until the window resets>` */
+                    RateLimit?: string;
+                    /** @description The quota policy, a structured-field list: `"default";q=<requests>;w=<window seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No API key, or one the service does not know (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    /** @description The request’s id: the caller’s own when it sent a plain token (1 to 128 of A-Z a-z 0-9 . _ : -), otherwise a new UUID */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such session for this user: never created, expired, deleted, or another user’s (NOT_FOUND) */
+            404: {
+                headers: {
+                    /** @description The request’s id: the caller’s own when it sent a plain token (1 to 128 of A-Z a-z 0-9 . _ : -), otherwise a new UUID */
+                    "X-Request-ID"?: string;
+                    /** @description The caller’s service limit (draft-ietf-httpapi-ratelimit-headers-10), a structured-field list: `"default";r=<requests left>;t=<seconds until the window resets>` */
+                    RateLimit?: string;
+                    /** @description The quota policy, a structured-field list: `"default";q=<requests>;w=<window seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    /** @description The request’s id: the caller’s own when it sent a plain token (1 to 128 of A-Z a-z 0-9 . _ : -), otherwise a new UUID */
+                    "X-Request-ID"?: string;
+                    /** @description The caller’s service limit (draft-ietf-httpapi-ratelimit-headers-10), a structured-field list: `"default";r=<requests left>;t=<seconds until the window resets>` */
+                    RateLimit?: string;
+                    /** @description The quota policy, a structured-field list: `"default";q=<requests>;w=<window seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/merge-patch+json or application/json (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    /** @description The request’s id: the caller’s own when it sent a plain token (1 to 128 of A-Z a-z 0-9 . _ : -), otherwise a new UUID */
+                    "X-Request-ID"?: string;
+                    /** @description The caller’s service limit (draft-ietf-httpapi-ratelimit-headers-10), a structured-field list: `"default";r=<requests left>;t=<seconds until the window resets>` */
+                    RateLimit?: string;
+                    /** @description The quota policy, a structured-field list: `"default";q=<requests>;w=<window seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The merged metadata would be larger than 16 KiB as JSON, and nothing changed (CAPACITY_EXCEEDED); or the Idempotency-Key was already used for a different request (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
                     /** @description The request’s id: the caller’s own when it sent a plain token (1 to 128 of A-Z a-z 0-9 . _ : -), otherwise a new UUID */
@@ -2695,7 +2895,10 @@ export interface operations {
     commitSummary: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key you choose for this one write (a UUID, say), 1 to 255 printable ASCII characters, quoted or not. Retry with the same key after a 504 OUTCOME_UNKNOWN (or no answer): you get the first outcome, never a second write. Kept IDEMPOTENCY_TTL_SECONDS (an hour). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description The session: 1 to 128 letters, digits, '_', '-' or '.', and not "." or ".." */
                 session_id: string;
@@ -2809,7 +3012,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The summary does not fit the budget beside the system messages (CAPACITY_EXCEEDED) */
+            /** @description The summary does not fit the budget beside the system messages (CAPACITY_EXCEEDED), or the Idempotency-Key was already used for a different request (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
                     /** @description The request’s id: the caller’s own when it sent a plain token (1 to 128 of A-Z a-z 0-9 . _ : -), otherwise a new UUID */

@@ -63,9 +63,15 @@ export function notFoundOrNotAllowed(request: FastifyRequest, allowed: string[],
  * holding a `__proto__` or `constructor.prototype` key, which is refused because merging it would poison prototypes.
  */
 export function jsonBodiesOnly(app: FastifyInstance): void {
-  const secureParse = app.getDefaultJsonParser('error', 'error');
+  const parse = jsonParser(app);
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parse);
+}
+
+/** The JSON body parser described above, for a route that takes JSON under another media type as well. */
+export function jsonParser(app: FastifyInstance): ContentTypeParser {
+  const secureParse = app.getDefaultJsonParser('error', 'error');
+  return (request, body, done) => {
     secureParse(request, body as string, (err, value) => {
       if (!err) return done(null, value);
       if ((err as { code?: string }).code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return done(err, undefined);
@@ -78,8 +84,10 @@ export function jsonBodiesOnly(app: FastifyInstance): void {
       }
       done(new HttpError(400, 'VALIDATION_ERROR', reason, [{ field: 'body', location: 'body', message: reason }]), undefined);
     });
-  });
+  };
 }
+
+type ContentTypeParser = (request: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => void;
 
 // CORS
 

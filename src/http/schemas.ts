@@ -1,5 +1,5 @@
 import { Type, type SchemaOptions, type TArray, type TLiteral, type TNull, type TSchema, type TString, type TUnion } from '@sinclair/typebox';
-import { CONTENT_PART_TYPES, IMAGE_DETAILS, LONG_TERM_TTL, MESSAGE_LIMITS, MESSAGE_ROLES, SHORT_TERM_TTL } from '../index.js';
+import { CONTENT_PART_TYPES, IMAGE_DETAILS, LONG_TERM_TTL, MAX_METADATA_BYTES, MAX_PATCH_DEPTH, MESSAGE_LIMITS, MESSAGE_ROLES, SHORT_TERM_TTL } from '../index.js';
 import { ERROR_CODES } from './errors.js';
 import { ID_PATTERN, ID_RULE } from './id-rule.js';
 
@@ -97,7 +97,7 @@ export const Readiness = Type.Object({ status: oneOf(['ready', 'not_ready']), re
 export const CreateSession = Type.Object(
   {
     agent_id: Id('The agent the session belongs to'),
-    metadata: Type.Optional(JsonObject('Any JSON object, at most 16 KiB as JSON')),
+    metadata: Type.Optional(JsonObject(`Any JSON object, at most ${MAX_METADATA_BYTES} bytes (16 KiB) as JSON`)),
   },
   { $id: 'CreateSession', additionalProperties: false },
 );
@@ -107,11 +107,28 @@ export const Session = Type.Object(
     session_id: Type.String(),
     user_id: Type.String(),
     agent_id: Type.String(),
-    metadata: JsonObject('What the session was created with'),
+    metadata: JsonObject('The session’s working data: what it was created with, as patched since'),
     created_at: Type.String({ format: 'date-time' }),
     expires_in: Type.Integer({ description: 'Seconds until the session expires unless refreshed' }),
   },
   { $id: 'Session' },
+);
+
+export const SessionPatch = Type.Object(
+  {
+    metadata: Type.Optional(
+      JsonObject(
+        'A JSON Merge Patch (RFC 7386) of the metadata: a member set to null is removed, an object merges into an object member by member, ' +
+          `anything else (an array too) replaces the member. At most ${2 * MAX_METADATA_BYTES} bytes as JSON and ${MAX_PATCH_DEPTH} objects deep; ` +
+          `the metadata after the merge must be at most ${MAX_METADATA_BYTES} bytes (16 KiB), or nothing changes (422 CAPACITY_EXCEEDED)`,
+      ),
+    ),
+  },
+  {
+    $id: 'SessionPatch',
+    additionalProperties: false,
+    description: 'A JSON Merge Patch (RFC 7386) of the session: metadata is the one member it may change',
+  },
 );
 
 export const SessionList = Type.Object({ sessions: Type.Array(ref(Session)) }, { $id: 'SessionList' });
@@ -343,6 +360,7 @@ export const COMPONENT_SCHEMAS: readonly TSchema[] = [
   Readiness,
   CreateSession,
   Session,
+  SessionPatch,
   SessionList,
   DeletedSessions,
   MessageRole,

@@ -3,7 +3,9 @@ import { startRedisServer, type RedisServer } from '../../test/support/redis-ser
 import { openRedisStore } from '../../test/support/stores.js';
 import type { RedisStore } from '../store/redis-store.js';
 import { MeasuredStore } from './measured-store.js';
-import { Metrics, type CounterFamily } from './metrics.js';
+import { Metrics, type CounterFamily, type HistogramFamily } from './metrics.js';
+
+const sum = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
 
 /** Store failures by kind, from real faults of a real redis-server: out of memory, a hung server, a dead one. */
 describe('MeasuredStore on a redis-server that fails in each way', () => {
@@ -30,6 +32,20 @@ describe('MeasuredStore on a redis-server that fails in each way', () => {
     const text = await metrics.exposition();
     expect(text).toContain('remembr_store_command_duration_seconds_count{store="redis",operation="set"} 1');
     expect(text).toContain('remembr_store_command_duration_seconds_count{store="redis",operation="get"} 1');
+    expect(failures.total()).toBe(0);
+  });
+
+  it('observes every get and set exactly once, timed inside the store\'s own deadline bookkeeping', async () => {
+    const family = metrics.family('remembr_store_command_duration_seconds') as HistogramFamily;
+    const before = { get: sum(family.counts({ operation: 'get' })), set: sum(family.counts({ operation: 'set' })) };
+    await Promise.all(Array.from({ length: 50 }, (_, i) => store.set(`remembr:t:n${i}`, String(i), 60)));
+    const read = await Promise.all(Array.from({ length: 120 }, (_, i) => store.get(`remembr:t:n${i % 60}`)));
+    expect(read.filter((value) => value !== null)).toHaveLength(100);
+    expect(sum(family.counts({ operation: 'set' })) - before.set).toBe(50);
+    expect(sum(family.counts({ operation: 'get' })) - before.get).toBe(120);
+    // The raw store underneath stays untimed: direct access is not a service's call.
+    await raw.get('remembr:t:n1');
+    expect(sum(family.counts({ operation: 'get' })) - before.get).toBe(120);
     expect(failures.total()).toBe(0);
   });
 

@@ -1,5 +1,6 @@
 import type { MemoryDb } from '../store/memory-db.js';
 import { defineScript } from '../store/script.js';
+import { applyMergePatch } from './merge-patch.js';
 import { OWNED_KEYS_PER_SESSION } from './session-keys.js';
 
 /*
@@ -16,11 +17,19 @@ function rangeFrom(scores: Map<string, number> | undefined, min: number, exclusi
   return (count < 0 ? found : found.slice(0, count)).flatMap(([member, score]) => [member, String(score)]);
 }
 
-function dropScoresUpTo(db: MemoryDb, key: string, max: number): void {
+/** ZREMRANGEBYSCORE -inf max: how many it removed. */
+function dropScoresUpTo(db: MemoryDb, key: string, max: number): number {
   const scores = db.zset(key);
-  if (scores === undefined) return;
-  for (const [member, score] of scores) if (score <= max) scores.delete(member);
+  if (scores === undefined) return 0;
+  let dropped = 0;
+  for (const [member, score] of scores) {
+    if (score <= max) {
+      scores.delete(member);
+      dropped++;
+    }
+  }
   db.dropIfEmpty(key);
+  return dropped;
 }
 
 export const createSessionScript = defineScript('create-session', new URL('./create-session.lua', import.meta.url), (db, keys, args) => {
@@ -29,13 +38,13 @@ export const createSessionScript = defineScript('create-session', new URL('./cre
   const now = db.now();
   const ttl = Number(ttlText);
   const keep = Number(keepText);
-  if (db.exists(sessionKey)) return 0;
+  if (db.exists(sessionKey)) return [0, 0];
   db.setString(sessionKey, json, ttl);
-  dropScoresUpTo(db, indexKey, now - keep);
+  const pruned = dropScoresUpTo(db, indexKey, now - keep);
   db.zset(indexKey, true).set(id, now + ttl);
   const left = db.pttl(indexKey);
   if (left < ttl + keep) db.pexpire(indexKey, ttl + keep);
-  return 1;
+  return [1, pruned];
 });
 
 export const refreshSessionScript = defineScript('refresh-session', new URL('./refresh-session.lua', import.meta.url), (db, keys, args) => {
@@ -55,9 +64,9 @@ export const sessionIndexScript = defineScript('session-index', new URL('./sessi
   const indexKey = keys[0]!;
   const [keepText, which, countText] = args as [string, string, string];
   const now = db.now();
-  dropScoresUpTo(db, indexKey, now - Number(keepText));
+  const pruned = dropScoresUpTo(db, indexKey, now - Number(keepText));
   const live = which === 'live';
-  return [now, rangeFrom(db.zset(indexKey), live ? now : -Infinity, live, Number(countText))];
+  return [now, rangeFrom(db.zset(indexKey), live ? now : -Infinity, live, Number(countText)), pruned];
 }, [], { allowOom: true });
 
 export const deleteSessionsScript = defineScript('delete-sessions', new URL('./delete-sessions.lua', import.meta.url), (db, keys, args) => {
@@ -72,3 +81,18 @@ export const deleteSessionsScript = defineScript('delete-sessions', new URL('./d
   });
   return deleted;
 }, [], { allowOom: true });
+
+export const patchMetadataScript = defineScript('patch-metadata', new URL('./patch-metadata.lua', import.meta.url), (db, keys, args) => {
+  const sessionKey = keys[0]!;
+  const [patchText, maxBytesText] = args as [string, string];
+  const text = db.getString(sessionKey);
+  if (text === null) return [0];
+  const session = JSON.parse(text) as { metadata?: unknown };
+  const metadata = applyMergePatch(session.metadata, JSON.parse(patchText));
+  const bytes = Buffer.byteLength(JSON.stringify(metadata), 'utf8');
+  if (bytes > Number(maxBytesText)) return [-1, bytes];
+  const updated = JSON.stringify({ ...session, metadata });
+  const ttl = db.pttl(sessionKey);
+  db.setString(sessionKey, updated, ttl < 0 ? undefined : ttl);
+  return [1, updated, db.pttl(sessionKey)];
+});

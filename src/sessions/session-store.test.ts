@@ -4,11 +4,21 @@ import { startRedisServer } from '../../test/support/redis-server.js';
 import { StoreUnavailableError, ValidationError } from '../errors.js';
 import { LONG_TERM_TTL, SESSION_TTL } from '../keys.js';
 import { ShortTermMemory } from '../memory/short-term-memory.js';
+import { Metrics } from '../observability/metrics.js';
 import type { Store } from '../store/port.js';
 import { ownedKeys, sessionIndexKey, sessionKeys } from './session-keys.js';
 import { SessionStore } from './session-store.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it holds (generous: the machine may be busy), then returns; fails the test after `timeoutMs`. */
+async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const giveUp = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > giveUp) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
 
 /** Each test gets users of its own, so tests sharing a store never see each other's sessions. */
 let users = 0;
@@ -89,6 +99,32 @@ describe.each(cachedBackends)('SessionStore on %s', (backend) => {
     expect(await store.get(alice, created.sessionId)).toBeNull();
     expect(await store.refresh(alice, created.sessionId)).toBeNull();
     expect(await store.list(alice)).toEqual([]);
+  });
+
+  it('counts each expired session once, when its id leaves the user index: a list or a create drops it', async () => {
+    const alice = newUser('alice');
+    const metrics = new Metrics();
+    const expired = () => metrics.value('remembr_session_expirations_total');
+    const short = sessions({ ttlSeconds: 1, retainExpiredSeconds: 1, metrics });
+    const long = sessions({ ttlSeconds: 300, retainExpiredSeconds: 1, metrics });
+    await short.create(alice, { agentId: 'a' });
+    const kept = await long.create(alice, { agentId: 'b' });
+    expect(expired()).toBe(0);
+    // The index lets an id go retainExpiredSeconds after its session expired, at the next read: the poll is that read.
+    await until(async () => (await long.list(alice), expired() >= 1));
+    expect((await long.list(alice)).map((s) => s.sessionId)).toEqual([kept.sessionId]);
+    expect(expired()).toBe(1);
+
+    await short.create(alice, { agentId: 'c' });
+    await short.create(alice, { agentId: 'd' });
+    await until(async () => (await long.create(alice, { agentId: 'poll' }), expired() >= 3));
+    await long.list(alice);
+    expect(expired()).toBe(3);
+    // A deleted session is a delete, not an expiry, and live ones are not counted.
+    expect(await long.delete(alice, kept.sessionId)).toBe(true);
+    await long.deleteAll(alice);
+    expect(expired()).toBe(3);
+    expect(metrics.value('remembr_session_operations_total', { operation: 'delete' })).toBeGreaterThan(1);
   });
 
   // Regression: after 31 idle minutes a session answered expires_in 3600 while its window (TTL 1800) was gone.

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { encodeJson } from '../cache/json.js';
 import { assertTtl } from '../cache/cache-service.js';
-import { ValidationError } from '../errors.js';
+import { CapacityError, ValidationError } from '../errors.js';
 import { assertId, LONG_TERM_TTL, SESSION_TTL, SHORT_TERM_TTL } from '../keys.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
-import { Metrics } from '../observability/metrics.js';
+import { Metrics, type Counter } from '../observability/metrics.js';
 import { IDEMPOTENCY_TTL, onceFor, runOnce, type IdempotencyOptions } from '../idempotency/once.js';
 import type { Reply, Store } from '../store/port.js';
 import { getWithTtlScript, readPairs } from '../store/store-scripts.js';
@@ -12,6 +12,7 @@ import { ownedKeys, sessionIndexKey, sessionKeys } from './session-keys.js';
 import {
   createSessionScript,
   deleteSessionsScript,
+  patchMetadataScript,
   refreshSessionScript,
   sessionIndexScript,
 } from './session-scripts.js';
@@ -41,7 +42,10 @@ export interface SessionStoreOptions {
    * outlive it. Keep it at least as long as checkpoints live. @default LONG_TERM_TTL (86400)
    */
   retainExpiredSeconds?: number;
-  /** Largest metadata, as JSON, in bytes. @default 16384 */
+  /**
+   * Largest metadata, as JSON, in bytes: at creation and after every patch. A merge patch may be twice as large,
+   * enough to delete every member of a full metadata. @default MAX_METADATA_BYTES (16384)
+   */
   maxMetadataBytes?: number;
   /** Sessions removed per script call in `deleteAll`, so one user's many sessions never block Redis for long. @default 100 */
   deleteBatchSize?: number;
@@ -57,6 +61,11 @@ interface StoredSession {
   metadata: SessionMetadata;
   createdAt: string;
 }
+
+/** The largest session metadata by default, in bytes of JSON (16 KiB). */
+export const MAX_METADATA_BYTES = 16 * 1024;
+/** Objects nested deeper than this in a metadata patch are refused: the merge recurses once per level. */
+export const MAX_PATCH_DEPTH = 32;
 
 /** Session ids read from the store per MGET in `list`. */
 const LIST_READ_BATCH = 200;
@@ -80,6 +89,7 @@ export class SessionStore {
   readonly #maxMetadataBytes: number;
   readonly #deleteBatchSize: number;
   readonly #idempotencyTtlSeconds: number;
+  readonly #expired: Counter;
 
   constructor(store: Store, options: SessionStoreOptions = {}) {
     this.#store = store;
@@ -88,9 +98,15 @@ export class SessionStore {
     this.#ttlMs = assertTtl(options.ttlSeconds ?? SESSION_TTL, 'ttlSeconds') * 1000;
     this.#windowTtlMs = assertTtl(options.windowTtlSeconds ?? SHORT_TERM_TTL, 'windowTtlSeconds') * 1000;
     this.#retainMs = assertTtl(options.retainExpiredSeconds ?? LONG_TERM_TTL, 'retainExpiredSeconds') * 1000;
-    this.#maxMetadataBytes = options.maxMetadataBytes ?? 16 * 1024;
+    this.#maxMetadataBytes = positiveWhole(options.maxMetadataBytes ?? MAX_METADATA_BYTES, 'maxMetadataBytes');
     this.#deleteBatchSize = options.deleteBatchSize ?? 100;
     this.#idempotencyTtlSeconds = assertTtl(options.idempotencyTtlSeconds ?? IDEMPOTENCY_TTL, 'idempotencyTtlSeconds');
+    // Declared up front, so the series reads 0 until the first expiry instead of being absent.
+    this.#expired = this.#metrics.counter(
+      'remembr_session_expirations_total',
+      {},
+      'Expired sessions dropped from their user\'s index (retainExpiredSeconds after expiry), not Redis key expiries',
+    );
   }
 
   /** Seconds a new or refreshed session lives. */
@@ -130,12 +146,15 @@ export class SessionStore {
       this.#ttlMs,
       this.#retainMs,
     ], once);
+    // A record written before the reply carried the pruned count holds a bare 1.
+    const [created, pruned] = Array.isArray(reply) ? (reply as [number, number]) : [reply, 0];
     // A random UUID that is already taken means something other than chance is at work.
-    if (reply !== 1) throw new Error('A new session id collided with an existing session');
+    if (created !== 1) throw new Error('A new session id collided with an existing session');
     // A replay answers with the session the first attempt stored (its id and time), not the one made just now.
     const stored = replayed ? (JSON.parse(args[1]!) as StoredSession) : session;
     if (!replayed) {
       this.#count('create');
+      this.#countExpired(Number(pruned));
       this.#logger.debug({ userId, sessionId: session.sessionId }, 'Session created');
     }
     return { ...stored, expiresIn: this.ttlSeconds };
@@ -172,6 +191,45 @@ export class SessionStore {
     const { reply, replayed } = await runOnce(this.#store, deleteSessionsScript, [sessionIndexKey(userId), ...ownedKeys(keys)], [sessionId], once);
     if (reply === 1 && !replayed) this.#count('delete');
     return reply === 1;
+  }
+
+  /**
+   * Applies a JSON Merge Patch (RFC 7386) to the session's metadata, atomically, and returns the session as it is
+   * now: a member set to null is removed, an object merges into an object member by member, anything else (an
+   * array too) replaces the member. Concurrent patches of different members all land. The patch must be a JSON
+   * object (the metadata is one; RFC 7386 would have any other patch replace it whole), nested at most
+   * MAX_PATCH_DEPTH deep, and as JSON at most twice `maxMetadataBytes`: ValidationError otherwise. CapacityError,
+   * changing nothing, when the merged metadata would exceed `maxMetadataBytes`. The session's TTL is unchanged
+   * (a patch is not a refresh). Null when the session is missing, expired, or another user's. With an idempotency
+   * key, a retry answers with the first attempt's session and the patch is applied once.
+   */
+  async patchMetadata(userId: string, sessionId: string, patch: SessionMetadata, options?: IdempotencyOptions): Promise<Session | null> {
+    const keys = sessionKeys(userId, sessionId);
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+      throw new ValidationError('a metadata patch must be a JSON object (a JSON Merge Patch, RFC 7386): the metadata is an object, and any other patch would replace it whole', 'metadata');
+    }
+    let text: string;
+    try {
+      text = encodeJson(patch);
+    } catch (err) {
+      throw new ValidationError(`the metadata patch cannot be sent as JSON: ${(err as Error).message}`, 'metadata');
+    }
+    const patchBytes = Buffer.byteLength(text, 'utf8');
+    if (patchBytes > 2 * this.#maxMetadataBytes) {
+      throw new ValidationError(`the metadata patch is ${patchBytes} bytes as JSON; at most ${2 * this.#maxMetadataBytes} are accepted`, 'metadata');
+    }
+    if (objectDepth(patch, 0) > MAX_PATCH_DEPTH) {
+      throw new ValidationError(`the metadata patch nests objects more than ${MAX_PATCH_DEPTH} deep`, 'metadata');
+    }
+    const once = onceFor(options, userId, 'session.patchMetadata', { sessionId, patch }, this.#idempotencyTtlSeconds);
+    const { reply, replayed } = await runOnce(this.#store, patchMetadataScript, [keys.session], [text, this.#maxMetadataBytes], once);
+    const [status, ...rest] = reply as [number, ...Reply[]];
+    if (status === 0) return null;
+    if (status === -1) {
+      throw new CapacityError(`the patched metadata would be ${String(rest[0])} bytes as JSON; at most ${this.#maxMetadataBytes} are kept, so nothing was changed`, 'metadata');
+    }
+    if (!replayed) this.#count('patch');
+    return toSession(rest);
   }
 
   /** The user's live sessions, soonest to expire first. */
@@ -213,8 +271,9 @@ export class SessionStore {
   }
 
   async #readIndex(userId: string, which: 'live' | 'all', limit: number): Promise<{ now: number; entries: Array<{ sessionId: string; expiresAt: number }> }> {
-    const reply = (await this.#store.run(sessionIndexScript, [sessionIndexKey(userId)], [this.#retainMs, which, limit])) as [number, string[]];
-    const [now, flat] = reply;
+    const reply = (await this.#store.run(sessionIndexScript, [sessionIndexKey(userId)], [this.#retainMs, which, limit])) as [number, string[], number];
+    const [now, flat, pruned] = reply;
+    this.#countExpired(Number(pruned));
     const entries: Array<{ sessionId: string; expiresAt: number }> = [];
     for (let i = 0; i < flat.length; i += 2) entries.push({ sessionId: flat[i]!, expiresAt: Number(flat[i + 1]) });
     return { now: Number(now), entries };
@@ -223,6 +282,28 @@ export class SessionStore {
   #count(operation: string, by = 1): void {
     this.#metrics.increment('remembr_session_operations_total', { operation }, by, 'Session operations that changed a session');
   }
+
+  /**
+   * Expired sessions the service saw go: ids dropped from a user's index once their session had been expired for
+   * retainExpiredSeconds, by the next create, list or deleteAll of that user (see the README's metrics table).
+   */
+  #countExpired(pruned: number): void {
+    this.#expired.inc(pruned);
+  }
+}
+
+function positiveWhole(value: number, field: string): number {
+  if (!Number.isSafeInteger(value) || value <= 0) throw new ValidationError(`${field} must be a positive whole number (got ${String(value)})`, field);
+  return value;
+}
+
+/** How deep objects nest in a JSON value (arrays are values a patch replaces whole, but count all the same). */
+function objectDepth(value: unknown, depth: number): number {
+  if (typeof value !== 'object' || value === null) return depth;
+  if (depth > MAX_PATCH_DEPTH) return depth;
+  let deepest = depth + 1;
+  for (const item of Object.values(value)) deepest = Math.max(deepest, objectDepth(item, depth + 1));
+  return deepest;
 }
 
 function toSession(reply: Reply): Session | null {

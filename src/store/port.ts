@@ -51,6 +51,22 @@ export interface Store {
   serverInfo?(section?: string): Promise<ServerInfo[]>;
   /** Connections to Redis open and ready right now (the memory store has none). */
   openConnections?(): number;
+  /**
+   * For MeasuredStore: `get` and `set` that record their own latency and failures in `timings`, from inside the
+   * bookkeeping the store does per call anyway (RedisStore's deadline already reads the clock), so measuring them
+   * costs no promise and no clock read of MeasuredStore's own. Returns the ones it can time that way (none with
+   * a client cache or durable writes, where an answer does not always come from that bookkeeping); MeasuredStore
+   * wraps the rest. The store's own `get` and `set` stay untimed.
+   */
+  timedCalls?(timings: { get: CallTiming; set: CallTiming }): Partial<Pick<Store, 'get' | 'set'>>;
+}
+
+/** Where a store that times its own calls records them (see Store.timedCalls). */
+export interface CallTiming {
+  /** A call answered after `seconds`. */
+  observe(seconds: number): void;
+  /** A call failed, or ran out of time, after `seconds`, with `err` (what its caller gets). */
+  failed(seconds: number, err: unknown): void;
 }
 
 /** One server's INFO text, and the server it came from (`redis://host:port`, never credentials). */

@@ -4,7 +4,7 @@ import { AbortError, ClientClosedError, ClientOfflineError, ErrorReply } from 'r
 import type { Logger } from 'pino';
 import { OutcomeUnknownError, StoreError, StoreUnavailableError } from '../errors.js';
 import { currentDeadline } from './deadline.js';
-import type { Reply, Script } from './port.js';
+import type { CallTiming, Reply, Script } from './port.js';
 
 /**
  * What RedisStore (one server) and RedisClusterStore (a cluster) share: how a connection is set up, how a call
@@ -76,12 +76,32 @@ export class FailFast {
   }
 
   markDown(where: string, err: unknown): void {
+    if (this.#retired.has(where)) return;
     if (!this.#down.has(where) && !this.closing) this.#logger.warn({ redis: where, err: safeMessage(err) }, 'Redis connection lost');
     this.#down.add(where);
   }
 
   markUp(where: string): void {
-    if (this.#down.delete(where)) this.#logger.info({ redis: where }, 'Redis connection restored');
+    // Every answer passes here: while nothing is down or retired, that costs two size checks.
+    if (this.#retired.size !== 0) this.#retired.delete(where);
+    if (this.#down.size !== 0 && this.#down.delete(where)) this.#logger.info({ redis: where }, 'Redis connection restored');
+  }
+
+  /** Places that left the topology while down (a cluster node replaced by its replica): never "restored". */
+  readonly #retired = new Set<string>();
+
+  /**
+   * `where` is no place to call any more (another node took over its work): its outage ends without a "restored"
+   * line, and a late failure of a call that was already on its way there opens no new one. True when it was down.
+   */
+  retire(where: string): boolean {
+    this.#retired.add(where);
+    return this.#down.delete(where);
+  }
+
+  /** `where` is a place to call again (a node back in the topology): its failures count again. */
+  reinstate(where: string): void {
+    this.#retired.delete(where);
   }
 
   /**
@@ -103,19 +123,23 @@ export class FailFast {
    * Redis replies or the connection dies, so a write that timed out may still land: the caller gets
    * OutcomeUnknownError, never "not applied".
    */
-  call<T>(where: string, start: () => Promise<T>): Promise<T> {
+  call<T>(where: string, start: () => Promise<T>, timing?: CallTiming): Promise<T> {
+    // One clock read serves the deadline, the request's deadline and the latency `timing` records.
+    const startedAt = performance.now();
     // Inside a request's deadline (see deadline.ts) a call gets what is left of it, and nothing is sent without time.
     const deadline = currentDeadline();
     if (deadline !== undefined) {
-      const leftMs = deadline - performance.now();
+      const leftMs = deadline - startedAt;
       if (leftMs <= 0) {
-        return Promise.reject(new StoreUnavailableError(`Redis at ${where} was not asked: the request's ${this.commandTimeoutMs} ms were spent`));
+        const refused = new StoreUnavailableError(`Redis at ${where} was not asked: the request's ${this.commandTimeoutMs} ms were spent`);
+        timing?.failed(0, refused);
+        return Promise.reject(refused);
       }
-      if (leftMs < this.commandTimeoutMs - 1) return this.#callWithin(where, start, leftMs);
+      if (leftMs < this.commandTimeoutMs - 1) return this.#callWithin(where, start, leftMs, startedAt, timing);
     }
     const pending = begin(start);
     return new Promise<T>((resolve, reject) => {
-      const waiting: Waiting = { expiresAt: performance.now() + this.commandTimeoutMs, done: false, where, reject };
+      const waiting: Waiting = { expiresAt: startedAt + this.commandTimeoutMs, done: false, where, reject, startedAt, timing };
       this.#waiting.push(waiting);
       this.#open++;
       this.#sweep ??= this.#armSweep(this.commandTimeoutMs);
@@ -123,11 +147,12 @@ export class FailFast {
       pending.then(
         (result) => {
           if (!this.#settle(waiting)) return;
+          timing?.observe((performance.now() - startedAt) / 1000);
           this.markUp(where);
           resolve(result);
         },
         (err: unknown) => {
-          if (this.#settle(waiting)) reject(this.#failure(where, err));
+          if (this.#settle(waiting)) reject(this.#failure(where, err, startedAt, timing));
         },
       );
     });
@@ -137,19 +162,20 @@ export class FailFast {
    * A call with less time than the shared timer's (the later calls of a request): its own timer, since the queue's
    * one timer relies on every call in it having the same timeout. Rare, so the cost of a timer does not matter.
    */
-  #callWithin<T>(where: string, start: () => Promise<T>, ms: number): Promise<T> {
+  #callWithin<T>(where: string, start: () => Promise<T>, ms: number, startedAt: number, timing: CallTiming | undefined): Promise<T> {
     const pending = begin(start);
     return new Promise<T>((resolve, reject) => {
       let done = false;
       const timer = setTimeout(() => {
         done = true;
-        reject(this.#failure(where, new DeadlineError(Math.ceil(ms))));
+        reject(this.#failure(where, new DeadlineError(Math.ceil(ms)), startedAt, timing));
       }, Math.max(1, Math.ceil(ms)));
       pending.then(
         (result) => {
           if (done) return;
           done = true;
           clearTimeout(timer);
+          timing?.observe((performance.now() - startedAt) / 1000);
           this.markUp(where);
           resolve(result);
         },
@@ -157,7 +183,7 @@ export class FailFast {
           if (done) return;
           done = true;
           clearTimeout(timer);
-          reject(this.#failure(where, err));
+          reject(this.#failure(where, err, startedAt, timing));
         },
       );
     });
@@ -184,9 +210,11 @@ export class FailFast {
     return true;
   }
 
-  #failure(where: string, err: unknown): unknown {
+  /** The error a failed call rejects with; a timed call records its time and its failure. */
+  #failure(where: string, err: unknown, startedAt: number, timing: CallTiming | undefined): unknown {
     const failure = toStoreError(err, where);
     if (failure instanceof StoreError) this.markDown(where, err);
+    timing?.failed((performance.now() - startedAt) / 1000, failure);
     return failure;
   }
 
@@ -204,7 +232,7 @@ export class FailFast {
         }
         waiting.done = true;
         this.#open--;
-        waiting.reject(this.#failure(waiting.where, new DeadlineError(this.commandTimeoutMs)));
+        waiting.reject(this.#failure(waiting.where, new DeadlineError(this.commandTimeoutMs), waiting.startedAt, waiting.timing));
       }
       // Walked to the end: every call is answered or expired.
       this.#waiting = [];
@@ -220,6 +248,8 @@ interface Waiting {
   done: boolean;
   readonly where: string;
   readonly reject: (err: unknown) => void;
+  readonly startedAt: number;
+  readonly timing: CallTiming | undefined;
 }
 
 /** The deadline passed with the call still unanswered. */

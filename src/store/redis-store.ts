@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { describeRedisUrl } from '../config.js';
 import type { Metrics } from '../observability/metrics.js';
 import { ClientCache, type CachedRead, type ClientCacheOptions } from './client-cache.js';
-import type { Reply, Script, ServerInfo, Store } from './port.js';
+import type { CallTiming, Reply, Script, ServerInfo, Store } from './port.js';
 import { getWithTtlScript, readPairs, setManyScript } from './store-scripts.js';
 import { confirmReplicated, sendWithWait, type Durability } from './durability.js';
 import { closeWithin, FailFast, runScript, safeMessage, socketOptions, within } from './redis-common.js';
@@ -138,7 +138,7 @@ export class RedisStore implements Store {
   // per-command parser and reply transform, which these two replies (a string or null, and OK) do not need.
   get(key: string): Promise<string | null> {
     const cache = this.clientCache;
-    if (cache === undefined) return this.#call((redis) => redis.sendCommand(['GET', key]) as Promise<string | null>);
+    if (cache === undefined) return this.#get(key, undefined);
     const hit = cache.lookup(key);
     if (hit !== undefined) return Promise.resolve(hit.text);
     return this.#fill(cache, [key]).then((reads) => reads[0]!.text);
@@ -152,9 +152,26 @@ export class RedisStore implements Store {
   readonly getDecoded: (<T>(key: string, decode: (text: string) => T) => Promise<T | undefined>) | undefined;
 
   set(key: string, value: string, ttlSeconds?: number): Promise<void> {
-    const command = ttlSeconds === undefined ? ['SET', key, value] : ['SET', key, value, 'EX', String(ttlSeconds)];
-    // Resolves with Redis's OK, which no caller reads: no extra promise just to turn it into undefined.
-    return this.#write([key], (redis) => redis.sendCommand(command)) as Promise<unknown> as Promise<void>;
+    if (this.clientCache === undefined && this.#durability === undefined) return this.#set(key, value, ttlSeconds, undefined);
+    return this.#write([key], (redis) => redis.sendCommand(setCommand(key, value, ttlSeconds))) as Promise<unknown> as Promise<void>;
+  }
+
+  /** See Store.timedCalls: without a client cache or durable writes every get and set is one FailFast call. */
+  timedCalls(timings: { get: CallTiming; set: CallTiming }): Partial<Pick<Store, 'get' | 'set'>> {
+    if (this.clientCache !== undefined || this.#durability !== undefined) return {};
+    return {
+      get: (key) => this.#get(key, timings.get),
+      set: (key, value, ttlSeconds) => this.#set(key, value, ttlSeconds, timings.set),
+    };
+  }
+
+  #get(key: string, timing: CallTiming | undefined): Promise<string | null> {
+    return this.#failFast.call(this.#where, () => this.#pick().sendCommand(['GET', key]) as Promise<string | null>, timing);
+  }
+
+  /** Resolves with Redis's OK, which no caller reads: no extra promise just to turn it into undefined. */
+  #set(key: string, value: string, ttlSeconds: number | undefined, timing: CallTiming | undefined): Promise<void> {
+    return this.#failFast.call(this.#where, () => this.#pick().sendCommand(setCommand(key, value, ttlSeconds)), timing) as Promise<unknown> as Promise<void>;
   }
 
   delete(keys: string[]): Promise<number> {
@@ -340,4 +357,8 @@ export class RedisStore implements Store {
     cache.remember(key, read, value);
     return value;
   }
+}
+
+function setCommand(key: string, value: string, ttlSeconds: number | undefined): string[] {
+  return ttlSeconds === undefined ? ['SET', key, value] : ['SET', key, value, 'EX', String(ttlSeconds)];
 }

@@ -1,5 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 /*
@@ -47,4 +49,46 @@ describe('integration boundaries', () => {
     );
     expect(deepImports).toEqual([]);
   });
+});
+
+/*
+ * `remembr/client` runs in a browser, a worker or an edge runtime: it uses no Node module or global, and takes
+ * from the rest of the package only types (the generated ones and its own), so bundling it pulls in no Redis
+ * client or Fastify.
+ */
+describe('the client boundary', () => {
+  const client = files.filter(({ path }) => folderOf(path) === 'client');
+
+  it('imports no node: module, and nothing from outside src/client but openapi-fetch and types', () => {
+    expect(client.map(({ path }) => path)).toContain('client/index.ts');
+    const imports = client.flatMap(({ path, text }) =>
+      [...text.matchAll(/^(import|export)\s+(type\s+)?[^;]*?from\s+['"]([^'"]+)['"]/gm)].map((match) => ({ path, typeOnly: Boolean(match[2]), target: match[3]! })),
+    );
+    expect(imports.length).toBeGreaterThan(3);
+    const offending = imports
+      .filter(({ target, typeOnly }) => !(target.startsWith('./') || target === 'openapi-fetch' || (typeOnly && target.startsWith('../'))))
+      .map(({ path, target }) => `${path} → ${target}`);
+    expect(offending).toEqual([]);
+    expect(client.filter(({ text }) => /\b(require\(|import\(|process\.|Buffer\b|__dirname)/.test(text)).map(({ path }) => path)).toEqual([]);
+  });
+
+  it('type-checks with the browser’s types and without Node’s', async () => {
+    const dir = join(SRC, '..', '.tmp', 'client-boundary');
+    mkdirSync(dir, { recursive: true });
+    const tsconfig = join(dir, 'tsconfig.json');
+    writeFileSync(
+      tsconfig,
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, noEmit: true, skipLibCheck: true, types: [], lib: ['ES2022', 'DOM'] },
+        include: [join(SRC, 'client', '*.ts')],
+      }),
+    );
+    const tsc = join(SRC, '..', 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await promisify(execFile)(process.execPath, [tsc, '-p', tsconfig]).then(
+      () => ({ code: 0, output: '' }),
+      (err: { code: number; stdout: string }) => ({ code: err.code, output: err.stdout }),
+    );
+    expect(result.output).toBe('');
+    expect(result.code).toBe(0);
+  }, 180_000);
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { startService, type ServiceProcess } from '../support/service.js';
+import { WORKLOAD_KEYS, workloadServiceEnv } from './workload-service.js';
 import { checkLedger, runWorkload, summarize, type WorkloadReport } from '../support/workload.js';
 
 /**
@@ -8,7 +9,7 @@ import { checkLedger, runWorkload, summarize, type WorkloadReport } from '../sup
  * on the same AOF (appendfsync always). Every write the service acknowledged must be there afterwards, nothing that
  * failed may be half-applied, no request may hang past the bound, and the service must heal by itself.
  */
-const KEYS = ['alice-resilience-key-000000001', 'bob-resilience-key-00000000002'];
+const KEYS = WORKLOAD_KEYS;
 const COMMAND_TIMEOUT_MS = 500;
 
 describe('Redis killed and restarted under load', () => {
@@ -21,15 +22,7 @@ describe('Redis killed and restarted under load', () => {
 
   beforeAll(async () => {
     redis = await startRedisServer({ args: ['--appendonly', 'yes', '--appendfsync', 'always'] });
-    service = await startService({
-      REDIS_URL: redis.url,
-      REMEMBR_API_KEYS: `alice:${KEYS[0]},bob:${KEYS[1]}`,
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      SHORT_TERM_MAX_TOKENS: '10000000',
-      REDIS_COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS),
-      REDIS_CONNECT_TIMEOUT_MS: '500',
-      LOG_LEVEL: 'warn',
-    });
+    service = await startService(workloadServiceEnv({ REDIS_URL: redis.url }, COMMAND_TIMEOUT_MS));
     const began = Date.now();
     let polling = true;
     const poller = (async () => {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureText } from './log-capture.js';
 import { freePort } from './redis-server.js';
@@ -17,9 +18,11 @@ const root = join(import.meta.dirname, '..', '..');
 const STARTUP_DEADLINE_MS = 40_000;
 
 export async function startService(env: Record<string, string>, options: { waitForHealth?: boolean } = {}): Promise<ServiceProcess> {
+  const main = join(root, 'dist', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build" first (npm test does it for you)`);
   const port = await freePort();
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, [join(root, 'dist', 'main.js')], {
+  const child: ChildProcess = spawn(process.execPath, [main], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,9 +1,13 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Session as SessionData } from '../../index.js';
-import { notFound } from '../errors.js';
+import { jsonParser } from '../conventions.js';
+import { HttpError, notFound } from '../errors.js';
 import { IdempotencyHeaders, idempotencyOf } from '../idempotency.js';
-import { CreateSession, DeletedSessions, errorResponse, ref, Session, SessionList, SessionParams } from '../schemas.js';
+import { CreateSession, DeletedSessions, errorResponse, ref, Session, SessionList, SessionParams, SessionPatch } from '../schemas.js';
+
+/** The media types PATCH /sessions/{id} takes: RFC 7386's own, and plain JSON for clients that only send that. */
+export const MERGE_PATCH_TYPES = ['application/merge-patch+json', 'application/json'] as const;
 
 const sessionMissing = errorResponse('No such session for this user: never created, expired, deleted, or another user’s (NOT_FOUND)');
 
@@ -74,6 +78,46 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return sessionBody(session);
     },
   );
+
+  // In a scope of its own, so only this route takes application/merge-patch+json.
+  await app.register(async (scope) => {
+    scope.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, jsonParser(scope));
+    scope.addContentTypeParser('*', (request, _payload, done) => {
+      const got = request.headers['content-type']?.split(';')[0]?.trim().slice(0, 100);
+      done(new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `Send the merge patch as Content-Type: ${MERGE_PATCH_TYPES.join(' or ')}${got ? ` (got ${got})` : ' (none was given)'}`));
+    });
+    scope.withTypeProvider<TypeBoxTypeProvider>().patch(
+      '/sessions/:session_id',
+      {
+        schema: {
+          operationId: 'patchSession',
+          tags,
+          summary: 'Change the session’s metadata with a JSON Merge Patch (RFC 7386), atomically',
+          description:
+            'Members of `metadata` set to null are removed, objects merge member by member, anything else replaces the member; ' +
+            'concurrent patches of different members all land. The session’s TTL is unchanged. Send Content-Type: application/merge-patch+json (or application/json).',
+          consumes: [...MERGE_PATCH_TYPES],
+          headers: IdempotencyHeaders,
+          params: SessionParams,
+          body: ref(SessionPatch),
+          response: {
+            200: ref(Session),
+            404: sessionMissing,
+            415: errorResponse(`The body is not ${MERGE_PATCH_TYPES.join(' or ')} (UNSUPPORTED_MEDIA_TYPE)`),
+            422: errorResponse(
+              'The merged metadata would be larger than 16 KiB as JSON, and nothing changed (CAPACITY_EXCEEDED); or the Idempotency-Key was already used for a different request (IDEMPOTENCY_KEY_REUSED)',
+            ),
+          },
+        },
+      },
+      async (request) => {
+        const patch = request.body.metadata ?? {};
+        const session = await sessions.patchMetadata(request.caller.userId, request.params.session_id, patch, idempotencyOf(request));
+        if (session === null) throw notFound('Session');
+        return sessionBody(session);
+      },
+    );
+  });
 
   app.delete(
     '/sessions/:session_id',
