@@ -157,9 +157,11 @@ export class RemembrClient {
     /** The running summary and the evicted messages it does not cover yet. */
     evicted: (sessionId: string, options?: CallOptions) =>
       this.#read(options, (init) => this.raw.GET('/api/v1/sessions/{session_id}/evicted', { ...init, params: { path: { session_id: sessionId } } })),
-    /** Not retried: a repeat over a summary that moved on is a 409 by design. */
-    commitSummary: (sessionId: string, body: Schemas['CommitSummary'], options?: CallOptions) =>
-      this.#write(options, (init) => this.raw.POST('/api/v1/sessions/{session_id}/summary', { ...init, params: { path: { session_id: sessionId } }, body })),
+    /** Retried with one key, so a commit whose answer was lost answers as it did, not with a 409. */
+    commitSummary: (sessionId: string, body: Schemas['CommitSummary'], options?: WriteOptions) =>
+      this.#keyedWrite(options, (init, key) =>
+        this.raw.POST('/api/v1/sessions/{session_id}/summary', { ...init, params: { path: { session_id: sessionId }, header: { 'idempotency-key': key } }, body }),
+      ),
   };
 
   readonly checkpoints = {
