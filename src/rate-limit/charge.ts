@@ -68,11 +68,14 @@ export class RateLimitCharge {
   /** Settles (never rejects) once decided; set when the check is sent. */
   #decided: Promise<void> | undefined;
   #observed = false;
+  /** The key's `{…}` hash tag, undefined when it has none. */
+  readonly #tag: string | undefined;
 
   constructor(parts: ChargeParts) {
     this.#parts = parts;
     this.key = parts.key;
     this.slot = hashSlot(parts.key);
+    this.#tag = tagOf(parts.key);
   }
 
   /** The decision, once made. */
@@ -137,7 +140,10 @@ export class RateLimitCharge {
 
   #holds(keys: string[]): boolean {
     if (keys.length === 0) return false;
-    for (const key of keys) if (hashSlot(key) !== this.slot) return false;
+    // The same hash tag is the same slot, told by comparing text (the usual case: every key of the request's user);
+    // anything else is hashed as Redis would.
+    const tag = this.#tag;
+    for (const key of keys) if (!(tag !== undefined && tagOf(key) === tag) && hashSlot(key) !== this.slot) return false;
     return true;
   }
 
@@ -266,6 +272,14 @@ export function chargedScript(step: CheckStep, operation: Script): Script {
     byOperation.set(operation, script);
   }
   return script;
+}
+
+/** A key's hash tag as Redis reads it (the first `{` to the next `}`, not empty), or undefined. */
+function tagOf(key: string): string | undefined {
+  const open = key.indexOf('{');
+  if (open < 0) return undefined;
+  const close = key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : undefined;
 }
 
 function withoutFlags(lua: string): string {
