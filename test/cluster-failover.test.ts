@@ -74,6 +74,13 @@ describe('the HTTP service on a Redis Cluster with replicas, when a master dies'
     expect((await call('alice', 'PUT', '/tasks/after/result', { result: 2 })).statusCode).toBe(201);
     // Every master answers again (the dead one is no longer one), so health is back without the victim.
     await expect.poll(async () => (await health()).redis_status, { timeout: 10_000, interval: 100 }).toBe('healthy');
+    // The dead master is never "restored": its outage ends with the line that names who serves its slots now.
+    const dead = `redis://127.0.0.1:${victim.port}`;
+    const lines = log.entries().filter((line) => line.redis === dead && /^Redis (connection|Cluster)/.test(String(line.msg)));
+    expect(lines.map((line) => [line.msg, line.servedBy])).toEqual([
+      ['Redis connection lost', undefined],
+      ['Redis Cluster failed over: this node left the topology and another serves its slots', `redis://127.0.0.1:${promoted.port}`],
+    ]);
     expect(log.text()).not.toContain(REDIS_PASSWORD);
   });
 

@@ -106,6 +106,11 @@ export class RemembrClient {
     list: (options?: CallOptions) => this.#read(options, (init) => this.raw.GET('/api/v1/sessions', init)),
     get: (sessionId: string, options?: CallOptions) =>
       this.#read(options, (init) => this.raw.GET('/api/v1/sessions/{session_id}', { ...init, params: { path: { session_id: sessionId } } })),
+    /** `PATCH /sessions/{id}`: a JSON Merge Patch of the metadata (a member set to null is removed). */
+    update: (sessionId: string, patch: Schemas['SessionPatch'], options?: WriteOptions) =>
+      this.#keyedWrite(options, (init, key) =>
+        this.raw.PATCH('/api/v1/sessions/{session_id}', { ...init, params: { path: { session_id: sessionId }, header: { 'idempotency-key': key } }, body: patch }),
+      ),
     /** Not retried: the document gives it no Idempotency-Key (repeating it sets the full TTL again). */
     refresh: (sessionId: string, options?: CallOptions) =>
       this.#write(options, (init) => this.raw.POST('/api/v1/sessions/{session_id}/refresh', { ...init, params: { path: { session_id: sessionId } } })),
@@ -152,9 +157,11 @@ export class RemembrClient {
     /** The running summary and the evicted messages it does not cover yet. */
     evicted: (sessionId: string, options?: CallOptions) =>
       this.#read(options, (init) => this.raw.GET('/api/v1/sessions/{session_id}/evicted', { ...init, params: { path: { session_id: sessionId } } })),
-    /** Not retried: a repeat over a summary that moved on is a 409 by design. */
-    commitSummary: (sessionId: string, body: Schemas['CommitSummary'], options?: CallOptions) =>
-      this.#write(options, (init) => this.raw.POST('/api/v1/sessions/{session_id}/summary', { ...init, params: { path: { session_id: sessionId } }, body })),
+    /** Retried with one key, so a commit whose answer was lost answers as it did, not with a 409. */
+    commitSummary: (sessionId: string, body: Schemas['CommitSummary'], options?: WriteOptions) =>
+      this.#keyedWrite(options, (init, key) =>
+        this.raw.POST('/api/v1/sessions/{session_id}/summary', { ...init, params: { path: { session_id: sessionId }, header: { 'idempotency-key': key } }, body }),
+      ),
   };
 
   readonly checkpoints = {
@@ -222,7 +229,7 @@ export class RemembrClient {
             idempotencyKey,
           });
         }
-        policy.onRetry?.({ attempt, status: undefined, delayMs: delay, idempotencyKey });
+        policy.onRetry?.({ attempt, status: undefined, retryAfterSeconds: undefined, delayMs: delay, idempotencyKey });
         await sleep(delay, signal);
         continue;
       }
@@ -231,7 +238,7 @@ export class RemembrClient {
       const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
       const delay = retryableStatus(kind, response.status) && attempt < policy.maxAttempts ? delayBeforeRetry(policy, attempt, retryAfterSeconds) : undefined;
       if (delay === undefined) throw apiErrorOf(response, answer.error, { attempts: attempt, idempotencyKey, retryAfterSeconds });
-      policy.onRetry?.({ attempt, status: response.status, delayMs: delay, idempotencyKey });
+      policy.onRetry?.({ attempt, status: response.status, retryAfterSeconds, delayMs: delay, idempotencyKey });
       await sleep(delay, signal);
     }
   }

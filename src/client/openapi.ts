@@ -2895,7 +2895,10 @@ export interface operations {
     commitSummary: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key you choose for this one write (a UUID, say), 1 to 255 printable ASCII characters, quoted or not. Retry with the same key after a 504 OUTCOME_UNKNOWN (or no answer): you get the first outcome, never a second write. Kept IDEMPOTENCY_TTL_SECONDS (an hour). */
+                "idempotency-key"?: string;
+            };
             path: {
                 /** @description The session: 1 to 128 letters, digits, '_', '-' or '.', and not "." or ".." */
                 session_id: string;
@@ -3009,7 +3012,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The summary does not fit the budget beside the system messages (CAPACITY_EXCEEDED) */
+            /** @description The summary does not fit the budget beside the system messages (CAPACITY_EXCEEDED), or the Idempotency-Key was already used for a different request (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
                     /** @description The request’s id: the caller’s own when it sent a plain token (1 to 128 of A-Z a-z 0-9 . _ : -), otherwise a new UUID */

@@ -24,6 +24,8 @@ export interface RetryEvent {
   attempt: number;
   /** Its status, or undefined when there was no answer. */
   status: number | undefined;
+  /** The answer's `Retry-After` in seconds, when it had one. */
+  retryAfterSeconds: number | undefined;
   /** The wait before the next attempt. */
   delayMs: number;
   /** The key every attempt of this write carries; undefined for a read. */

@@ -323,12 +323,15 @@ export class ShortTermMemory {
    * takes those messages out of the buffer, in one step. Refused with ConflictError, changing nothing, when the
    * summary is no longer version `summaryVersion` or `throughId` is not in the buffer (another summarizer got there
    * first); messages evicted meanwhile stay buffered. CapacityError when the summary does not fit beside the system
-   * messages and the unanswered tool calls. Null when the session is not there.
+   * messages and the unanswered tool calls. Null when the session is not there. With an idempotency key, a retry
+   * answers with the first attempt's outcome (not the 409 a second commit over the moved-on summary would get)
+   * and the summary is committed once.
    */
   async commitSummary(
     userId: string,
     sessionId: string,
     commit: { summary: string; throughId: string; summaryVersion: number },
+    options?: IdempotencyOptions,
   ): Promise<SummaryCommit | null> {
     if (typeof commit?.summary !== 'string') throw new ValidationError('summary must be a string', 'summary');
     const summary = checkMessage({ role: 'system', content: commit.summary }, this.#maxMessageBytes, '').texts[0]!;
@@ -338,11 +341,16 @@ export class ShortTermMemory {
     }
     const tokens = await countTokens(summary, this.#encoding);
     const keys = sessionKeys(userId, sessionId);
-    const reply = (await this.#store.run(
-      commitSummaryScript,
-      [keys.session, keys.systemMessages, keys.conversation, keys.windowState, keys.evicted],
-      [summary, tokens, throughId, commit.summaryVersion, this.#maxTokens, this.#ttlMs],
-    )) as [number, ...Reply[]];
+    const once = onceFor(options, userId, 'memory.commitSummary', { sessionId, summary, throughId, summaryVersion: commit.summaryVersion }, this.#idempotencyTtlSeconds);
+    const reply = (
+      await runOnce(
+        this.#store,
+        commitSummaryScript,
+        [keys.session, keys.systemMessages, keys.conversation, keys.windowState, keys.evicted],
+        [summary, tokens, throughId, commit.summaryVersion, this.#maxTokens, this.#ttlMs],
+        once,
+      )
+    ).reply as [number, ...Reply[]];
     if (reply[0] === 0) return null;
     if (reply[0] === -1) {
       throw new ConflictError(`the summary is at version ${String(reply[1])}, not ${commit.summaryVersion}: read the buffer again and summarize that`, 'summaryVersion');

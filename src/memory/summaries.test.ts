@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backends, useStore } from '../../test/support/stores.js';
-import { ConflictError } from '../errors.js';
+import { ConflictError, IdempotencyKeyReusedError } from '../errors.js';
 import { SessionStore } from '../sessions/session-store.js';
 import type { Message } from './messages.js';
 import { ShortTermMemory, type Summarize } from './short-term-memory.js';
@@ -71,6 +71,27 @@ describe.each(backends)('summaries of evicted messages on %s', (backend) => {
     // Every message is summarized or still in the window, exactly once.
     expect([...summarized, ...kept].sort()).toEqual(Array.from({ length: 12 }, (_, i) => `m${i}`).sort());
     expect(window.tokenUsage.used).toBeLessThanOrEqual(40);
+  });
+
+  // Regression: a summarizer whose commit timed out and was retried got 409 (the summary had moved on) and could not
+  // tell a commit that landed from one that did not.
+  it('commits once per idempotency key: a retry answers the first commit, not a 409; another commit under the key is refused', async () => {
+    const s = await newSession();
+    const m = new ShortTermMemory(ctx.store, { maxTokens: 30 });
+    const sent: Message[] = [];
+    for (const tag of ['a', 'b', 'c', 'd', 'e']) sent.push((await m.append(s.user, s.id, { role: 'user', content: text(10, tag) }))!.message);
+    const commit = { summary: 'a and b said x', throughId: sent[1]!.id, summaryVersion: 0 };
+    const key = { idempotencyKey: `sum-${s.id}` };
+    const first = await m.commitSummary(s.user, s.id, commit, key);
+    expect(first).toEqual({ summaryVersion: 1, tokenUsage: expect.objectContaining({ used: expect.any(Number) }), evicted: expect.any(Array) });
+    const afterFirst = { window: await m.read(s.user, s.id), buffered: await m.evicted(s.user, s.id) };
+    expect(await m.commitSummary(s.user, s.id, { ...commit }, key)).toEqual(first);
+    // Without the key the same commit is stale, as it should be.
+    await expect(m.commitSummary(s.user, s.id, commit)).rejects.toBeInstanceOf(ConflictError);
+    await expect(m.commitSummary(s.user, s.id, { ...commit, summary: 'other' }, key)).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    // Nothing was committed a second time: the version, the summary and the buffer are as the first commit left them.
+    expect({ window: await m.read(s.user, s.id), buffered: await m.evicted(s.user, s.id) }).toEqual(afterFirst);
+    expect(afterFirst.buffered!.summaryVersion).toBe(1);
   });
 
   it('leaves the buffer intact when the summarizer fails or times out', async () => {

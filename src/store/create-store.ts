@@ -42,8 +42,6 @@ export async function createStore(config: StoreConfig, logger: Logger, metrics?:
     logger,
   };
   const durability = config.redisWaitReplicas > 0 ? { replicas: config.redisWaitReplicas, timeoutMs: config.redisWaitTimeoutMs } : undefined;
-  // Not yet on a cluster: its writes over many slots would need a WAIT per node, which is not written.
-  if (durability && config.redisCluster) throw new ConfigError('REDIS_WAIT_REPLICAS is not available on a Redis Cluster yet: use it with one server or Sentinel');
   if (config.redisSentinels) {
     if (config.clientCache) throw new ConfigError('The client cache needs one Redis server: it is not available with Redis Sentinel');
     const store = new RedisSentinelStore({
@@ -65,7 +63,7 @@ export async function createStore(config: StoreConfig, logger: Logger, metrics?:
   const common = { ...bounds, url: config.redisUrl };
   if (config.redisCluster && config.clientCache) throw new ConfigError('The client cache needs one Redis server: it is not available on a cluster');
   const store = config.redisCluster
-    ? new RedisClusterStore(common)
+    ? new RedisClusterStore({ ...common, durability })
     : new RedisStore({ ...common, connections: config.redisConnections, durability, ...(config.clientCache ? { clientCache: config.clientCache, metrics } : {}) });
   await store.connect(config.redisConnectTimeoutMs);
   return store;

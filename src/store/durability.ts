@@ -26,6 +26,28 @@ export function sendWithWait<T>(write: () => Promise<T>, wait: (command: string[
   return Promise.all([write(), wait(waitCommand(durability))]);
 }
 
+/** Sends one raw command on one connection. */
+export type Send = (command: string[]) => Promise<unknown>;
+
+/**
+ * `write` through `send` and WAIT behind it on the same connection (`send` must write to one connection: WAIT
+ * counts the replicas that have acknowledged everything sent on it before the WAIT). A write of exactly one
+ * command gets its WAIT pipelined right behind it, with no extra round trip. A write sent again through `send`
+ * after that (EVALSHA answered NOSCRIPT, which a promoted replica does since scripts are not replicated, then
+ * EVAL) was not covered by the first WAIT, and one that did not go through `send` (a MULTI) may not have been
+ * queued before it: both get a WAIT sent once they have been answered.
+ */
+export async function writeAndWait<T>(send: Send, write: (send: Send) => Promise<T>, durability: Durability): Promise<[T, unknown]> {
+  let sent = 0;
+  const written = write((command) => {
+    sent++;
+    return send(command);
+  });
+  if (sent !== 1) return [await written, await send(waitCommand(durability))];
+  const [result, acknowledged] = await Promise.all([written, send(waitCommand(durability))]);
+  return sent === 1 ? [result, acknowledged] : [result, await send(waitCommand(durability))];
+}
+
 /**
  * The write's reply once enough replicas have it. Fewer within the timeout: the primary applied the write but a
  * failover now could lose it, so the honest answer is OutcomeUnknownError (retry with the same idempotency key),

@@ -1,8 +1,10 @@
-import { createCluster, type RedisClusterType } from 'redis';
+import { createCluster, ErrorReply, type RedisClusterType } from 'redis';
 import type { Logger } from 'pino';
 import { describeRedisUrl } from '../config.js';
 import { groupBySlot, hashSlot } from './hash-slot.js';
 import type { Reply, Script, ServerInfo, Store } from './port.js';
+import { confirmReplicated, writeAndWait, type Durability, type Send } from './durability.js';
+import { setManyScript } from './store-scripts.js';
 import { closeWithin, FailFast, NotSentError, reconnectDelay, runScript, safeMessage, socketOptions, within } from './redis-common.js';
 
 export interface RedisClusterStoreOptions {
@@ -16,11 +18,18 @@ export interface RedisClusterStoreOptions {
   /** Accept a node certificate nobody vouches for. */
   tlsInsecure?: boolean;
   logger: Logger;
+  /**
+   * Acknowledge a write only once this many replicas of the master that took it have it (WAIT on that master's
+   * connection). Unset: as soon as the master has it.
+   */
+  durability?: Durability;
 }
 
 export type RedisClusterConnection = RedisClusterType;
 
 const TOPOLOGY_REFRESH_WHILE_RECONNECTING_MS = 1000;
+/** Slot-map refreshes a durable write follows before it gives up (node-redis itself follows up to 16). */
+const MAX_REDIRECTS = 3;
 
 type MasterNode = RedisClusterConnection['masters'][number];
 type NodeConnection = Awaited<ReturnType<RedisClusterConnection['nodeClient']>>;
@@ -35,10 +44,16 @@ type NodeConnection = Awaited<ReturnType<RedisClusterConnection['nodeClient']>>;
  * operations over many keys are split here by slot, because Redis Cluster runs a multi-key command or a MULTI
  * only when all its keys are in one slot:
  * - `getMany` sends one MGET per slot, `delete` one UNLINK per slot;
- * - `setMany` is atomic per slot, not as a whole: one MSET (or one MULTI of SET … EX) per slot. Keys that share a
+ * - `setMany` is atomic per slot, not as a whole: one MSET (or with a TTL one run of the set-many script) per slot. Keys that share a
  *   hash tag are therefore written all or nothing; keys in different slots may be left half-written when a node
  *   fails in the middle.
  * `scan` walks every master in turn. Reads go to masters only, so a write is visible to the next read.
+ *
+ * Durable acknowledgements: WAIT counts the replicas that have acknowledged everything sent on the connection it is
+ * sent on, and node-redis's cluster client would send it to every master (its command table says WAIT fans out to
+ * all shards and answers the minimum), so it is not sent through the cluster. A write with durability goes, with
+ * its WAIT behind it, straight to the one connection node-redis holds to the master of its slot (the same one the
+ * cluster routes that slot's commands through), and a write over several slots gets one WAIT per slot.
  *
  * When a master dies its slots fail fast (its connection is offline, nothing is queued) while the other masters
  * keep serving theirs. With a replica, the cluster promotes it after `cluster-node-timeout`, and the next slot map
@@ -57,8 +72,12 @@ export class RedisClusterStore implements Store {
   #connecting: Promise<void> | undefined;
   /** Ends the pause between two connection attempts (on close). */
   #stopWaiting: (() => void) | undefined;
+  readonly #durability: Durability | undefined;
+  /** A slot each lost node served, to name who serves it once the node has left the topology. */
+  readonly #slotOfLost = new Map<string, number>();
 
   constructor(options: RedisClusterStoreOptions) {
+    this.#durability = options.durability;
     this.#logger = options.logger;
     this.#seed = describeRedisUrl(options.url);
     this.#protocol = new URL(options.url).protocol;
@@ -80,9 +99,28 @@ export class RedisClusterStore implements Store {
       // within about a second of the promotion instead of five.
       topologyRefreshOnReconnectionAttemptStrategy: TOPOLOGY_REFRESH_WHILE_RECONNECTING_MS,
     }) as unknown as RedisClusterConnection;
-    this.#cluster.on('node-error', (err: Error, node: { host: string; port: number }) =>
-      this.#failFast.markDown(this.#describe(node), err),
-    );
+    this.#cluster.on('node-error', (err: Error, node: { host: string; port: number }) => {
+      const where = this.#describe(node);
+      this.#failFast.markDown(where, err);
+      if (!this.#slotOfLost.has(where)) {
+        const slot = this.#cluster.slots.findIndex((shard) => shard?.master && this.#describe(shard.master) === where);
+        if (slot >= 0) this.#slotOfLost.set(where, slot);
+      }
+    });
+    // A node leaves the slot map (its client is closed) when the cluster promoted its replica: the dead master is
+    // never "restored", so its outage ends with a line naming the node that serves its slots now.
+    this.#cluster.on('node-disconnect', (node: { host: string; port: number }) => {
+      const where = this.#describe(node);
+      const slot = this.#slotOfLost.get(where);
+      this.#slotOfLost.delete(where);
+      if (this.#failFast.closing || !this.#failFast.retire(where)) return;
+      const master = slot === undefined ? undefined : this.#cluster.slots[slot]?.master;
+      this.#logger.warn(
+        { redis: where, servedBy: master ? this.#describe(master) : undefined },
+        'Redis Cluster failed over: this node left the topology and another serves its slots',
+      );
+    });
+    this.#cluster.on('node-connect', (node: { host: string; port: number }) => this.#failFast.reinstate(this.#describe(node)));
     // A node counts as back when it answers a call, not when its connection is ready: a restarted master refuses
     // commands (CLUSTERDOWN) for a while after it accepts connections, and recovery would be logged twice.
     // A failed topology refresh; the node errors behind it are logged per node. Without a listener it would throw.
@@ -144,16 +182,14 @@ export class RedisClusterStore implements Store {
   }
 
   async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
-    await this.#onKey(key, (cluster) =>
-      ttlSeconds === undefined ? cluster.set(key, value) : cluster.set(key, value, { expiration: { type: 'EX', value: ttlSeconds } }),
-    );
+    await this.#write(key, ttlSeconds === undefined ? ['SET', key, value] : ['SET', key, value, 'EX', String(ttlSeconds)]);
   }
 
   /** One UNLINK per slot. */
   async delete(keys: string[]): Promise<number> {
     if (keys.length === 0) return 0;
-    const counts = await this.#perSlot(keys, (slotKeys) => this.#cluster.unlink(slotKeys));
-    return counts.reduce((sum, count) => sum + count, 0);
+    const counts = await this.#perSlot(keys, (slotKeys) => this.#written(slotKeys[0]!, (send) => send(['UNLINK', ...slotKeys])));
+    return counts.reduce((sum: number, count) => sum + Number(count), 0);
   }
 
   async exists(key: string): Promise<boolean> {
@@ -161,45 +197,36 @@ export class RedisClusterStore implements Store {
   }
 
   async expire(key: string, ttlSeconds: number): Promise<boolean> {
-    return (await this.#onKey(key, (cluster) => cluster.expire(key, ttlSeconds))) === 1;
+    return (await this.#write(key, ['EXPIRE', key, String(ttlSeconds)])) === 1;
   }
 
   ttl(key: string): Promise<number> {
     return this.#onKey(key, (cluster) => cluster.ttl(key));
   }
 
-  incrBy(key: string, amount: number): Promise<number> {
-    return this.#onKey(key, (cluster) => cluster.incrBy(key, amount));
+  async incrBy(key: string, amount: number): Promise<number> {
+    return Number(await this.#write(key, ['INCRBY', key, String(amount)]));
   }
 
   getDel(key: string): Promise<string | null> {
-    return this.#onKey(key, (cluster) => cluster.getDel(key));
+    return this.#write(key, ['GETDEL', key]) as Promise<string | null>;
   }
 
   /**
-   * Atomic per slot: each slot's entries land together (MSET, or MULTI/EXEC of SET … EX so no key is ever left
-   * without its expiry), but slots are written independently. Entries that share a hash tag are all or nothing.
+   * Atomic per slot: each slot's entries land together (MSET, or with a TTL the set-many script, so no key is ever
+   * left without its expiry), but slots are written independently. Entries that share a hash tag are all or nothing.
    */
   async setMany(entries: ReadonlyArray<readonly [string, string]>, ttlSeconds?: number): Promise<void> {
     if (entries.length === 0) return;
     await this.#perSlot(
       entries.map(([key]) => key),
-      async (_keys, positions) => {
-        const group = positions.map((position) => entries[position]!);
-        const [firstKey, firstValue] = group[0]!;
-        if (ttlSeconds === undefined) {
-          if (group.length === 1) await this.#cluster.set(firstKey, firstValue);
-          else await this.#cluster.mSet(group.map(([key, value]) => [key, value] as [string, string]));
-          return;
-        }
-        if (group.length === 1) {
-          await this.#cluster.set(firstKey, firstValue, { expiration: { type: 'EX', value: ttlSeconds } });
-          return;
-        }
-        const multi = this.#cluster.multi(firstKey);
-        for (const [key, value] of group) multi.addCommand(key, false, ['SET', key, value, 'EX', String(ttlSeconds)]);
-        await multi.exec();
-      },
+      (slotKeys, positions) =>
+        this.#written(slotKeys[0]!, (send) => {
+          const values = positions.map((position) => entries[position]![1]);
+          if (ttlSeconds === undefined) return send(slotKeys.length === 1 ? ['SET', slotKeys[0]!, values[0]!] : ['MSET', ...slotKeys.flatMap((key, i) => [key, values[i]!])]);
+          if (slotKeys.length === 1) return send(['SET', slotKeys[0]!, values[0]!, 'EX', String(ttlSeconds)]);
+          return runScript(send, setManyScript, slotKeys, [...values, String(ttlSeconds)]);
+        }),
     );
   }
 
@@ -240,9 +267,8 @@ export class RedisClusterStore implements Store {
    */
   run(script: Script, keys: string[], args: Array<string | number>): Promise<Reply> {
     const [firstKey] = keys;
-    return this.#failFast.call(firstKey === undefined ? this.#seed : this.#whereOfSlot(hashSlot(firstKey)), () =>
-      runScript((command) => this.#cluster.sendCommand(firstKey, false, command), script, keys, args),
-    );
+    if (firstKey === undefined) return this.#failFast.call(this.#seed, () => runScript((command) => this.#cluster.sendCommand(undefined, false, command), script, keys, args));
+    return this.#failFast.call(this.#whereOfSlot(hashSlot(firstKey)), () => this.#written(firstKey, (send) => runScript(send, script, keys, args)));
   }
 
   /** Every master must answer: with one of them away, part of the keyspace is. */
@@ -290,6 +316,33 @@ export class RedisClusterStore implements Store {
 
   #onKey<T>(key: string, command: (cluster: RedisClusterConnection) => Promise<T>): Promise<T> {
     return this.#failFast.call(this.#whereOfSlot(hashSlot(key)), () => command(this.#cluster));
+  }
+
+  /** One raw write command on `key`'s slot, under the deadline (see #written). */
+  #write(key: string, command: string[]): Promise<unknown> {
+    return this.#failFast.call(this.#whereOfSlot(hashSlot(key)), () => this.#written(key, (send) => send(command)));
+  }
+
+  /**
+   * A write whose commands all go to `key`'s slot, through `send`. Without durable acknowledgements `send` is the
+   * cluster's own routing (MOVED and ASK followed). With them it is the connection to the slot's master, and WAIT
+   * follows the write on it: a MOVED answer there (our slot map is stale; the write was not applied) makes the
+   * cluster learn the new map and the write is sent again, with its WAIT, to the master named now.
+   */
+  async #written<T>(key: string, write: (send: Send) => Promise<T>): Promise<T> {
+    const durability = this.#durability;
+    if (durability === undefined) return write((command) => this.#cluster.sendCommand(key, false, command));
+    for (let redirects = 0; ; redirects++) {
+      const node = await this.#cluster.getNodeClientForKey(key);
+      try {
+        const replies = await writeAndWait((command) => node.sendCommand(command), write, durability);
+        return confirmReplicated(replies, durability, this.#whereOfSlot(hashSlot(key)));
+      } catch (err) {
+        if (!(err instanceof ErrorReply && /^(MOVED|ASK) /.test(err.message)) || redirects >= MAX_REDIRECTS) throw err;
+        // Routed by the cluster client, which follows the MOVED and refreshes its slot map on the way.
+        await this.#cluster.exists(key);
+      }
+    }
   }
 
   /**

@@ -76,13 +76,32 @@ export class FailFast {
   }
 
   markDown(where: string, err: unknown): void {
+    if (this.#retired.has(where)) return;
     if (!this.#down.has(where) && !this.closing) this.#logger.warn({ redis: where, err: safeMessage(err) }, 'Redis connection lost');
     this.#down.add(where);
   }
 
   markUp(where: string): void {
-    // Every answer passes here: while nothing is down, that costs a size check.
+    // Every answer passes here: while nothing is down or retired, that costs two size checks.
+    if (this.#retired.size !== 0) this.#retired.delete(where);
     if (this.#down.size !== 0 && this.#down.delete(where)) this.#logger.info({ redis: where }, 'Redis connection restored');
+  }
+
+  /** Places that left the topology while down (a cluster node replaced by its replica): never "restored". */
+  readonly #retired = new Set<string>();
+
+  /**
+   * `where` is no place to call any more (another node took over its work): its outage ends without a "restored"
+   * line, and a late failure of a call that was already on its way there opens no new one. True when it was down.
+   */
+  retire(where: string): boolean {
+    this.#retired.add(where);
+    return this.#down.delete(where);
+  }
+
+  /** `where` is a place to call again (a node back in the topology): its failures count again. */
+  reinstate(where: string): void {
+    this.#retired.delete(where);
   }
 
   /**

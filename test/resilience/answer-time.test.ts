@@ -148,7 +148,7 @@ describe('answer time while Redis is paused (SIGSTOP)', () => {
         p50Ms: Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0),
         maxMs: Math.round(sorted.at(-1) ?? 0),
         overBound: timed.filter((a) => a.ms > BOUND_MS).length,
-        maxLoopHoldMs: Math.round(stalls.maxHoldMs()),
+        maxLoopHoldMs: Math.round(stalls.maxHoldMs()), maxLoopHoldOwnCpuMs: Math.round(stalls.maxHoldCpuMs()),
         worst: { route: `${worst.method} ${worst.route}`, status: worst.status, ms: Math.round(worst.ms), loopHeldAfterDeadlineMs: Math.round(worst.heldMs), unexplainedMs: Math.round(worst.unexplainedMs) },
       }),
     );

@@ -123,7 +123,7 @@ describe.each(['SIGSTOP', 'CLIENT PAUSE WRITE'] as const)('exactly once while Re
     const resultsDuplicated = claims.filter((count) => count > 1).length;
     const answers = figures.attempts.map((a) => a.ms).sort((a, b) => a - b);
     const { attempts: _, ...counts } = figures;
-    console.log(JSON.stringify({ case: `exactly-once ${stall}`, boundMs: BOUND_MS, clients: CLIENTS, appends: CLIENTS * APPENDS_PER_CLIENT, results: KEYS.length * TASKS, ...counts, maxAnswerMs: Math.round(answers.at(-1) ?? 0), p99AnswerMs: Math.round(answers[Math.floor(answers.length * 0.99)] ?? 0), answersOverBound: answers.filter((ms) => ms > BOUND_MS).length, serverMaxMs: Math.round(Math.max(...late.map((a) => a.ms))), maxLoopHoldMs: Math.round(stalls.maxHoldMs()), worstUnexplainedMs: Math.round(worst.unexplainedMs), duplicates, lost, resultsLost, resultsDuplicated }));
+    console.log(JSON.stringify({ case: `exactly-once ${stall}`, boundMs: BOUND_MS, clients: CLIENTS, appends: CLIENTS * APPENDS_PER_CLIENT, results: KEYS.length * TASKS, ...counts, maxAnswerMs: Math.round(answers.at(-1) ?? 0), p99AnswerMs: Math.round(answers[Math.floor(answers.length * 0.99)] ?? 0), answersOverBound: answers.filter((ms) => ms > BOUND_MS).length, serverMaxMs: Math.round(Math.max(...late.map((a) => a.ms))), maxLoopHoldMs: Math.round(stalls.maxHoldMs()), maxLoopHoldOwnCpuMs: Math.round(stalls.maxHoldCpuMs()), worstUnexplainedMs: Math.round(worst.unexplainedMs), duplicates, lost, resultsLost, resultsDuplicated }));
     expect(figures.retries).toBeGreaterThan(0);
     expect(duplicates).toBe(0);
     expect(lost).toBe(0);

@@ -12,12 +12,26 @@ export interface LoopStalls {
   heldMs(from: number, to: number): number;
   /** The longest single hold seen so far. */
   maxHoldMs(): number;
+  /**
+   * CPU this process used during its longest hold: near the hold's length, the loop was busy with work of ours;
+   * near zero, the machine gave the process no core.
+   */
+  maxHoldCpuMs(): number;
   stop(): void;
 }
 
 export function watchLoopStalls(tickMs = 5): LoopStalls {
   const ticks: number[] = [performance.now()];
-  const timer = setInterval(() => ticks.push(performance.now()), tickMs);
+  const cpu: number[] = [cpuMs()];
+  const timer = setInterval(() => {
+    ticks.push(performance.now());
+    cpu.push(cpuMs());
+  }, tickMs);
+  const longest = () => {
+    let at = 0;
+    for (let i = 1; i < ticks.length; i++) if (ticks[i]! - ticks[i - 1]! > ticks[at + 1]! - ticks[at]!) at = i - 1;
+    return at;
+  };
   return {
     heldMs(from, to) {
       let held = 0;
@@ -33,10 +47,20 @@ export function watchLoopStalls(tickMs = 5): LoopStalls {
       return held;
     },
     maxHoldMs() {
-      let max = 0;
-      for (let i = 1; i < ticks.length; i++) max = Math.max(max, ticks[i]! - ticks[i - 1]! - tickMs);
-      return max;
+      if (ticks.length < 2) return 0;
+      const at = longest();
+      return Math.max(0, ticks[at + 1]! - ticks[at]! - tickMs);
+    },
+    maxHoldCpuMs() {
+      if (ticks.length < 2) return 0;
+      const at = longest();
+      return cpu[at + 1]! - cpu[at]!;
     },
     stop: () => clearInterval(timer),
   };
+}
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }

@@ -6,14 +6,14 @@ const run = promisify(execFile);
 
 /**
  * A Redis Cluster of the test's own: three masters, each a redis-server with its own directory and cluster config
- * file on free ports, with no replicas (the fast default) or one replica per master. Fault tests kill and restart
+ * file on free ports, with no replicas (the fast default) or one or two replicas per master. Fault tests kill and restart
  * single nodes; a restarted node reads its nodes.conf again and takes back its slots, or, when its replica was
  * promoted meanwhile, comes back as that replica's replica.
  */
 export interface RedisCluster {
   /**
    * Every node. The first three are the masters as created, in the order their slot ranges were assigned (node 0
-   * holds slot 0); with replicas, the next three are the replicas redis-cli gave them (which serves which:
+   * holds slot 0); with replicas, the others are the replicas redis-cli gave them (which serves which:
    * `replicaOf`). After a failover the roles differ: ask `masterOf`.
    */
   readonly nodes: readonly RedisServer[];
@@ -29,11 +29,14 @@ export interface RedisCluster {
   flagsOf(node: RedisServer, seenBy: readonly RedisServer[]): Promise<string[][]>;
   /** The node that serves a hash slot, as the cluster itself says (CLUSTER NODES on a running node). */
   masterOf(slot: number): Promise<RedisServer>;
-  /** The node that replicates `master` (with one replica per master). */
+  /** A node that replicates `master` (the first CLUSTER NODES lists). */
   replicaOf(master: RedisServer): Promise<RedisServer>;
+  /** Every node that replicates `master`. */
+  replicasOf(master: RedisServer): Promise<RedisServer[]>;
   /**
-   * Resolves once a node other than `victim` serves `slot` and every node still running (but `victim`) reports
-   * `cluster_state:ok`: the cluster promoted a replica by itself. Returns the new master.
+   * Resolves once a node other than `victim` serves `slot` and every node still running (but `victim`; any node
+   * that does not answer counts as not running) reports `cluster_state:ok`: the cluster promoted a replica by
+   * itself. Returns the new master.
    */
   waitForFailover(victim: RedisServer, slot: number): Promise<RedisServer>;
   /** Resolves once every replica has acknowledged all its master has written (replication offsets equal). */
@@ -50,11 +53,13 @@ export interface RedisClusterOptions {
   /** Password of the default user on every node. */
   password?: string;
   /**
-   * One replica per master (six nodes) instead of none (three): a killed master is replaced by its replica after
-   * `cluster-node-timeout` instead of waiting to be restarted. Slower to start, so only the failover suites ask.
+   * Replicas per master: none (three nodes), one (six) or two (nine). With replicas a killed master is replaced by
+   * one of them after `cluster-node-timeout` instead of waiting to be restarted; with two, the other one follows
+   * the promoted one, so writes that wait for a replica (durable acknowledgements) go on after the failover.
+   * Slower to start, so only the failover suites ask.
    * @default 0
    */
-  replicas?: 0 | 1;
+  replicas?: 0 | 1 | 2;
 }
 
 const MASTERS = 3;
@@ -140,11 +145,13 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     throw new Error(`no node of the cluster serves slot ${slot}`);
   };
 
-  const replicaOf = async (master: RedisServer) => {
+  const replicasOf = async (master: RedisServer) => {
     const rows = await anyTable();
     const id = rows.find((fields) => byAddress(fields[1]) === master)?.[0];
-    const replica = rows.find((fields) => id !== undefined && fields[3] === id);
-    const node = byAddress(replica?.[1]);
+    return rows.filter((fields) => id !== undefined && fields[3] === id).flatMap((fields) => byAddress(fields[1]) ?? []);
+  };
+  const replicaOf = async (master: RedisServer) => {
+    const [node] = await replicasOf(master);
     if (!node) throw new Error(`no replica of the node on port ${master.port}`);
     return node;
   };
@@ -157,7 +164,8 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       const states = await Promise.all(
         survivors.map(async (node) => /cluster_state:(\w+)/.exec(await cli(node, 'CLUSTER', 'INFO').catch(() => ''))?.[1]),
       );
-      if (serving && serving !== victim && states.every((seen) => seen === 'ok')) return serving;
+      // A node that does not answer at all is a dead one (an earlier victim): only the living must say ok.
+      if (serving && serving !== victim && states.every((seen) => seen === 'ok' || seen === undefined) && states.includes('ok')) return serving;
       if (Date.now() > deadline) throw new Error(`no replica took over slot ${slot} within 30 s (states ${states.join(', ')})`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -203,5 +211,5 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     await stop();
     throw err;
   }
-  return { nodes, url: nodes[0]!.url, waitForState, flagsOf, masterOf: (slot) => masterOf(slot), replicaOf, waitForFailover, replicasCaughtUp, cli, stop };
+  return { nodes, url: nodes[0]!.url, waitForState, flagsOf, masterOf: (slot) => masterOf(slot), replicaOf, replicasOf, waitForFailover, replicasCaughtUp, cli, stop };
 }

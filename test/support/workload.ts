@@ -14,6 +14,15 @@ export interface WorkloadOptions {
   durationMs: number;
   /** Give up on a single request after this long (the client-side bound; the server should answer well before). */
   requestTimeoutMs?: number;
+  /**
+   * Send every write with an Idempotency-Key and, while its answer says nothing definite (503, 504, or no answer),
+   * send it again with the same key, as a careful client does: each logical write then has one outcome. Retries go
+   * on past `durationMs` for at most `retryForMs`; a write still undecided then is counted as failed.
+   * @default false
+   */
+  idempotentRetries?: boolean;
+  /** @default 15000 */
+  retryForMs?: number;
 }
 
 export interface RequestRecord {
@@ -22,6 +31,8 @@ export interface RequestRecord {
   ms: number;
   /** When the request was sent, ms since the workload began. */
   at: number;
+  /** A write sent again with the same Idempotency-Key (idempotentRetries). */
+  retry?: boolean;
 }
 
 export interface Ledger {
@@ -40,6 +51,8 @@ export interface WorkloadReport {
   ledger: Ledger;
   /** Requests that got no HTTP answer at all (connection reset, client timeout). */
   transportErrors: number;
+  /** With idempotentRetries: logical writes that still had no definite answer when the retries gave up. */
+  undecidedWrites: number;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -53,23 +66,43 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRep
   const ledger: Ledger = { sessions: [], appended: [], failedAppends: [], results: new Map() };
   const requests: RequestRecord[] = [];
   let transportErrors = 0;
+  let undecidedWrites = 0;
 
-  const call = async (op: string, key: string, method: string, path: string, body?: unknown) => {
+  const send = async (op: string, key: string, method: string, path: string, body?: unknown, idempotencyKey?: string, retry?: boolean) => {
     const sent = Date.now();
     try {
       const res = await fetch(`${options.baseUrl}/api/v1${path}`, {
         method,
-        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000),
       });
       const text = await res.text();
-      requests.push({ op, status: res.status, ms: Date.now() - sent, at: sent - started });
+      requests.push({ op, status: res.status, ms: Date.now() - sent, at: sent - started, ...(retry ? { retry } : {}) });
       return { status: res.status, json: text ? (JSON.parse(text) as Record<string, any>) : {} };
     } catch {
       transportErrors++;
-      requests.push({ op, status: 0, ms: Date.now() - sent, at: sent - started });
+      requests.push({ op, status: 0, ms: Date.now() - sent, at: sent - started, ...(retry ? { retry } : {}) });
       return { status: 0, json: {} as Record<string, any> };
+    }
+  };
+  const retryUntil = deadline + (options.retryForMs ?? 15_000);
+  /** A read once; a write once, or with idempotentRetries until a definite answer (see the option). */
+  const call = async (op: string, key: string, method: string, path: string, body?: unknown) => {
+    if (method === 'GET' || !options.idempotentRetries) return send(op, key, method, path, body);
+    const idempotencyKey = randomUUID();
+    for (let attempt = 0; ; attempt++) {
+      const res = await send(op, key, method, path, body, idempotencyKey, attempt > 0);
+      if (!UNDECIDED.has(res.status)) return res;
+      if (Date.now() > retryUntil) {
+        undecidedWrites++;
+        return res;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
     }
   };
 
@@ -116,8 +149,11 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRep
   };
 
   await Promise.all(Array.from({ length: options.connections }, (_, i) => client(i)));
-  return { requests, ledger, transportErrors };
+  return { requests, ledger, transportErrors, undecidedWrites };
 }
+
+/** Answers that say nothing definite about a write: retry it with the same Idempotency-Key. */
+const UNDECIDED = new Set([0, 503, 504]);
 
 /** Latency and outcome figures of a run. */
 export function summarize(requests: RequestRecord[], durationMs: number) {
@@ -132,6 +168,25 @@ export function summarize(requests: RequestRecord[], durationMs: number) {
     maxMs: latencies.at(-1) ?? 0,
     byStatus,
   };
+}
+
+/**
+ * Resolves once a write through the service is acknowledged again (after a failover, and with durable
+ * acknowledgements once a replica confirms); how long that took. Reading a session back refreshes its TTL, which
+ * is a write too, so checkLedger reads only after this.
+ */
+export async function untilWritable(baseUrl: string, apiKey: string, timeoutMs = 30_000): Promise<number> {
+  const from = Date.now();
+  for (;;) {
+    const res = await fetch(`${baseUrl}/api/v1/tasks/probe/result`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ result: 1 }),
+    }).catch(() => undefined);
+    if (res?.status === 201) return Date.now() - from;
+    if (Date.now() - from > timeoutMs) throw new Error(`no write was acknowledged within ${timeoutMs} ms (last answer ${res?.status ?? 'none'})`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /**

@@ -235,19 +235,22 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'commitSummary',
         tags,
         summary: 'Commit a running summary covering the evicted messages up to through_id, atomically and only over what was read',
+        headers: IdempotencyHeaders,
         params: SessionParams,
         body: ref(CommitSummary),
         response: {
           200: ref(CommittedSummary),
           404: sessionMissing,
           409: errorResponse('The summary moved on since summary_version, or through_id is no longer buffered; nothing changed: read the buffer again (CONFLICT)'),
-          422: errorResponse('The summary does not fit the budget beside the system messages (CAPACITY_EXCEEDED)'),
+          422: errorResponse(
+            'The summary does not fit the budget beside the system messages (CAPACITY_EXCEEDED), or the Idempotency-Key was already used for a different request (IDEMPOTENCY_KEY_REUSED)',
+          ),
         },
       },
     },
     async (request) => {
       const { summary, through_id: throughId, summary_version: summaryVersion } = request.body;
-      const committed = await memory.commitSummary(request.caller.userId, request.params.session_id, { summary, throughId, summaryVersion });
+      const committed = await memory.commitSummary(request.caller.userId, request.params.session_id, { summary, throughId, summaryVersion }, idempotencyOf(request));
       if (committed === null) throw missingSession();
       return { summary_version: committed.summaryVersion, token_usage: usageBody(committed.tokenUsage), evicted: committed.evicted };
     },
