@@ -35,3 +35,10 @@ export const expireManyScript = defineScript(
   // It adds nothing: the MSET queued before it is the write Redis checks against maxmemory.
   { allowOom: true },
 );
+
+/** SET … EX of every key with one TTL, atomically (see set-many.lua); the twin writes the memory store the same way. */
+export const setManyScript = defineScript('setMany', new URL('./set-many.lua', import.meta.url), (db, keys, args) => {
+  const ttlMs = Number(args[args.length - 1]) * 1000;
+  keys.forEach((key, i) => db.setString(key, args[i]!, ttlMs));
+  return keys.length;
+});
