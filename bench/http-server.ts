@@ -6,6 +6,9 @@
  *
  *   node --import tsx bench/http-server.ts <redis url>
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import Fastify from 'fastify';
 import { buildApp } from '../src/http/index.js';
@@ -84,11 +87,35 @@ const bareAddress = await bare.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`${JSON.stringify({ appAddress, bareAddress, sessionId, apiKey: API_KEY })}\n`);
 
 // `cpu` asks for this process's CPU time so far (µs), so the benchmark can put a CPU cost on each request.
+// `profile-start` and `profile-stop <file>` take a CPU profile of the server under load, without its start-up (how
+// the notes in BENCHMARKS.md on where a request's time goes were found).
+// `loop` answers this process's event-loop delay since the last `loop` (p99 and max, ms): what a request waited for
+// the main thread, apart from the machine's and the client's own delays.
+let inspector: Session | undefined;
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
 createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line === 'cpu') {
-    const used = process.cpuUsage();
-    process.stdout.write(`${JSON.stringify({ cpuUs: used.user + used.system })}\n`);
-  }
+  void (async () => {
+    if (line === 'cpu') {
+      const used = process.cpuUsage();
+      process.stdout.write(`${JSON.stringify({ cpuUs: used.user + used.system })}\n`);
+    } else if (line === 'loop') {
+      process.stdout.write(`${JSON.stringify({ p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 })}\n`);
+      loopDelay.reset();
+    } else if (line === 'profile-start') {
+      inspector = new Session();
+      inspector.connect();
+      await inspector.post('Profiler.enable');
+      await inspector.post('Profiler.start');
+      process.stdout.write('{}\n');
+    } else if (line.startsWith('profile-stop ') && inspector !== undefined) {
+      const { profile } = await inspector.post('Profiler.stop');
+      writeFileSync(line.slice('profile-stop '.length), JSON.stringify(profile));
+      inspector.disconnect();
+      inspector = undefined;
+      process.stdout.write('{}\n');
+    }
+  })();
 });
 process.stdin.on('end', async () => {
   await bare.close();

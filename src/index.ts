@@ -40,7 +40,7 @@ export type {
   Checkpoint,
   ShortTermMemoryOptions,
 } from './memory/short-term-memory.js';
-export { countTokens, loadEncoder, BytePairEncoder, TOKEN_ENCODINGS } from './memory/tokens.js';
+export { countTokens, countTokensOf, loadEncoder, prestartCounting, BytePairEncoder, TOKEN_ENCODINGS } from './memory/tokens.js';
 export type { TokenEncoding } from './memory/tokens.js';
 
 export {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type onRequestHookHandler } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { createRemembr, loadEncoder, silentLogger, withinDeadline, type Config, type Logger, type Remembr, type Store } from '../index.js';
+import { createRemembr, loadEncoder, prestartCounting, silentLogger, withinDeadline, type Config, type Logger, type Remembr, type Store } from '../index.js';
 import { VERSION } from '../version.js';
 import { sendError } from './errors.js';
 import { authenticate, createAuthenticator, type Caller } from './auth.js';
@@ -98,6 +98,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // past REDIS_COMMAND_TIMEOUT_MS.
   app.addHook('onReady', async () => {
     await loadEncoder(config.tokenEncoding);
+    // And a counting worker for long messages, which takes as long again to start (tokens.ts, prestartCounting).
+    prestartCounting(config.tokenEncoding);
   });
 
   // Everything done while serving the request (cache, sessions, memory) logs with its id (request-context.ts).

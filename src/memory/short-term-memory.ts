@@ -22,7 +22,7 @@ import {
   type StoredMessage,
 } from './memory-scripts.js';
 import { checkMessage, MESSAGE_LIMITS, type CheckedMessage, type Message, type MessageInput, type MessageRole } from './messages.js';
-import { countTokens, TOKEN_ENCODINGS, type TokenEncoding } from './tokens.js';
+import { countTokens, countTokensOf, TOKEN_ENCODINGS, type TokenEncoding } from './tokens.js';
 
 export { MESSAGE_ROLES } from './messages.js';
 export type { Message, MessageInput, MessageRole } from './messages.js';
@@ -192,8 +192,7 @@ export class ShortTermMemory {
 
   async #check(input: MessageInput, prefix: string): Promise<CheckedMessage & { tokens: number; prefix: string }> {
     const checked = checkMessage(input, this.#maxMessageBytes, prefix);
-    const counts = await Promise.all(checked.texts.map((text) => countTokens(text, this.#encoding)));
-    const tokens = counts.reduce((sum, n) => sum + n, 0);
+    const tokens = await countTokensOf(checked.texts, this.#encoding);
     if (tokens > this.#maxTokens) {
       this.#countAppend('too_large');
       throw new CapacityError(`${prefix || 'the message'} is ${tokens} tokens, more than the whole window budget of ${this.#maxTokens}`, prefix || 'content');
