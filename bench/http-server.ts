@@ -12,7 +12,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import Fastify from 'fastify';
 import { buildApp } from '../src/http/index.js';
-import { DEFAULTS, RedisStore, type Config } from '../src/index.js';
+import { DEFAULTS, RedisStore, withCharge, type Config } from '../src/index.js';
 import { sessionKeys } from '../src/sessions/session-keys.js';
 
 const USER = 'bench-user';
@@ -66,18 +66,18 @@ bare.post<{ Params: { id: string }; Body: { role: string; content: string } }>('
   return reply.code(201).send(message);
 });
 
-// The same two library calls Remembr's GET and POST make (the caller's rate-limit check, then the component), with
-// none of the HTTP stack around them: what the service adds over its library shows as the difference.
+// The same library calls Remembr's GET and POST make (the caller's rate-limit charge, carried by the component's
+// script in one round trip, see src/rate-limit/charge.ts), with none of the HTTP stack around them: what the
+// service adds over its library shows as the difference.
 const remembr = app.remembr;
+const charged = <T>(work: () => Promise<T>) => withCharge(remembr.rateLimiter.charge(`user_${USER}`, { hashTag: USER }), work);
 bare.get<{ Params: { id: string } }>('/library/sessions/:id', async (request, reply) => {
-  await remembr.rateLimiter.check(`user_${USER}`);
-  const session = await remembr.sessions.get(USER, request.params.id);
+  const session = await charged(() => remembr.sessions.get(USER, request.params.id));
   if (session === null) return reply.code(404).send({ error: 'not found' });
   return session;
 });
 bare.post<{ Params: { id: string }; Body: { role: 'user'; content: string } }>('/library/sessions/:id/messages', async (request, reply) => {
-  await remembr.rateLimiter.check(`user_${USER}`);
-  const appended = await remembr.memory.append(USER, request.params.id, request.body);
+  const appended = await charged(() => remembr.memory.append(USER, request.params.id, request.body));
   if (appended === null) return reply.code(404).send({ error: 'not found' });
   return reply.code(201).send(appended.message);
 });

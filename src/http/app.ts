@@ -13,7 +13,7 @@ import { sessionRoutes } from './routes/sessions.js';
 import { memoryRoutes } from './routes/memory.js';
 import { taskRoutes } from './routes/tasks.js';
 import { mcpRoutes } from './routes/mcp.js';
-import { authFailureGuard, limitRequests } from './rate-limit.js';
+import { authFailureGuard, chargeRequests, limitRequests } from './rate-limit.js';
 import { registerOpenApi } from './openapi.js';
 import { clientErrorHandler, jsonBodiesOnly, methodTable, notFoundOrNotAllowed, registerCors } from './conventions.js';
 
@@ -176,7 +176,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     async (api) => {
       api.addHook('onRequest', oneDeadline);
       api.addHook('onRequest', authenticate(verify, authFailures?.recordFailure));
-      api.addHook('onRequest', limitRequests(remembr.rateLimiter, { legacy: config.rateLimitLegacyHeaders }));
+      // The rate-limit check travels with the request's own store call (one round trip): see chargeRequests.
+      chargeRequests(api, remembr.rateLimiter, { legacy: config.rateLimitLegacyHeaders });
       // Feature routes (each a plugin in ./routes) are registered here.
       await api.register(sessionRoutes);
       await api.register(memoryRoutes);
