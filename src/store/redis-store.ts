@@ -5,7 +5,7 @@ import { describeRedisUrl } from '../config.js';
 import type { Metrics } from '../observability/metrics.js';
 import { ClientCache, type CachedRead, type ClientCacheOptions } from './client-cache.js';
 import type { CallTiming, Reply, Script, ServerInfo, Store } from './port.js';
-import { getWithTtlScript, readPairs, setManyScript } from './store-scripts.js';
+import { expireManyScript, getWithTtlScript, readPairs } from './store-scripts.js';
 import { confirmReplicated, writeAndWait, type Durability, type Send } from './durability.js';
 import { closeWithin, FailFast, runScript, safeMessage, socketOptions, within } from './redis-common.js';
 
@@ -206,10 +206,13 @@ export class RedisStore implements Store {
       await this.#write(keys, (redis) => redis.mSet(entries.map(([key, value]) => [key, value] as [string, string])));
       return;
     }
-    // One script: every value and its TTL land together, so no key is ever left without its expiry.
-    const args = entries.map(([, value]) => value);
-    args.push(String(ttlSeconds));
-    await this.#write(keys, (_redis, send) => runScript(send, setManyScript, keys, args));
+    // One MULTI: the values in one MSET, then their TTLs in one script, so the batch lands whole, with every expiry,
+    // and a refusal at queue time (out of memory, a read-only replica) aborts all of it. The script goes as EVAL,
+    // never EVALSHA: a NOSCRIPT inside EXEC would leave the MSET applied without its expiries.
+    const flat = ['MSET'];
+    for (const [key, value] of entries) flat.push(key, value);
+    const expire = ['EVAL', expireManyScript.lua, String(keys.length), ...keys, String(ttlSeconds)];
+    await this.#write(keys, (redis) => redis.multi().addCommand(flat).addCommand(expire).exec());
   }
 
   getMany(keys: string[]): Promise<Array<string | null>> {
