@@ -12,7 +12,7 @@ export { encodeJson } from './cache/json.js';
 
 export { createRateLimiter } from './rate-limit/create-rate-limiter.js';
 export { StoreRateLimiter } from './rate-limit/rate-limiter.js';
-export { RateLimitCharge, withCharge } from './rate-limit/charge.js';
+export { RateLimitCharge, attachCharge, withCharge } from './rate-limit/charge.js';
 export { ChargedStore } from './rate-limit/charged-store.js';
 export type { ChargeOptions, RateLimiter, RateLimiterOptions, RateLimitDecision, RateLimitAlgorithm, RateLimitReason } from './rate-limit/rate-limiter.js';
 export { FixedWindowRateLimiter } from './rate-limit/fixed-window.js';
