@@ -69,7 +69,7 @@ export async function createRemembr(options: RemembrOptions = {}): Promise<Remem
   });
   const idempotencyTtlSeconds = config.idempotencyTtlSeconds;
   const tasks = new TaskResultStore(measured, { idempotencyTtlSeconds });
-  const sessions = new SessionStore(measured, { logger, metrics, idempotencyTtlSeconds });
+  const sessions = new SessionStore(measured, { logger, metrics, idempotencyTtlSeconds, tokenEncoding: config.tokenEncoding });
   const memory = new ShortTermMemory(measured, {
     logger,
     metrics,

@@ -330,6 +330,11 @@ export interface components {
             status: "ready" | "not_ready";
             redis_status: components["schemas"]["RedisStatus"];
         };
+        /**
+         * @description The encoding a session’s window counts tokens in: cl100k_base (GPT-4, GPT-3.5) or o200k_base (GPT-4o, o1 and later). Chosen per session at creation; a session created without one uses TOKEN_ENCODING
+         * @enum {string}
+         */
+        TokenEncoding: "cl100k_base" | "o200k_base";
         CreateSession: {
             /** @description The agent the session belongs to: 1 to 128 letters, digits, '_', '-' or '.', and not "." or ".." */
             agent_id: string;
@@ -337,6 +342,7 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+            token_encoding?: components["schemas"]["TokenEncoding"];
         };
         Session: {
             session_id: string;
@@ -346,6 +352,7 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
+            token_encoding: components["schemas"]["TokenEncoding"];
             /** Format: date-time */
             created_at: string;
             /** @description Seconds until the session expires unless refreshed */
@@ -441,7 +448,7 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
-            /** @description Tokens a model reads for this message (content text, name, tool names and arguments) in TOKEN_ENCODING */
+            /** @description Tokens a model reads for this message (content text, name, tool names and arguments) in the session’s token_encoding */
             tokens: number;
             /** Format: date-time */
             created_at: string;
