@@ -6,10 +6,13 @@
  *
  *   node --import tsx bench/http-server.ts <redis url>
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import Fastify from 'fastify';
 import { buildApp } from '../src/http/index.js';
-import { DEFAULTS, RedisStore, type Config } from '../src/index.js';
+import { DEFAULTS, RedisStore, withCharge, type Config } from '../src/index.js';
 import { sessionKeys } from '../src/sessions/session-keys.js';
 
 const USER = 'bench-user';
@@ -63,18 +66,18 @@ bare.post<{ Params: { id: string }; Body: { role: string; content: string } }>('
   return reply.code(201).send(message);
 });
 
-// The same two library calls Remembr's GET and POST make (the caller's rate-limit check, then the component), with
-// none of the HTTP stack around them: what the service adds over its library shows as the difference.
+// The same library calls Remembr's GET and POST make (the caller's rate-limit charge, carried by the component's
+// script in one round trip, see src/rate-limit/charge.ts), with none of the HTTP stack around them: what the
+// service adds over its library shows as the difference.
 const remembr = app.remembr;
+const charged = <T>(work: () => Promise<T>) => withCharge(remembr.rateLimiter.charge(`user_${USER}`, { hashTag: USER }), work);
 bare.get<{ Params: { id: string } }>('/library/sessions/:id', async (request, reply) => {
-  await remembr.rateLimiter.check(`user_${USER}`);
-  const session = await remembr.sessions.get(USER, request.params.id);
+  const session = await charged(() => remembr.sessions.get(USER, request.params.id));
   if (session === null) return reply.code(404).send({ error: 'not found' });
   return session;
 });
 bare.post<{ Params: { id: string }; Body: { role: 'user'; content: string } }>('/library/sessions/:id/messages', async (request, reply) => {
-  await remembr.rateLimiter.check(`user_${USER}`);
-  const appended = await remembr.memory.append(USER, request.params.id, request.body);
+  const appended = await charged(() => remembr.memory.append(USER, request.params.id, request.body));
   if (appended === null) return reply.code(404).send({ error: 'not found' });
   return reply.code(201).send(appended.message);
 });
@@ -84,11 +87,35 @@ const bareAddress = await bare.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`${JSON.stringify({ appAddress, bareAddress, sessionId, apiKey: API_KEY })}\n`);
 
 // `cpu` asks for this process's CPU time so far (µs), so the benchmark can put a CPU cost on each request.
+// `profile-start` and `profile-stop <file>` take a CPU profile of the server under load, without its start-up (how
+// the notes in BENCHMARKS.md on where a request's time goes were found).
+// `loop` answers this process's event-loop delay since the last `loop` (p99 and max, ms): what a request waited for
+// the main thread, apart from the machine's and the client's own delays.
+let inspector: Session | undefined;
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
 createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line === 'cpu') {
-    const used = process.cpuUsage();
-    process.stdout.write(`${JSON.stringify({ cpuUs: used.user + used.system })}\n`);
-  }
+  void (async () => {
+    if (line === 'cpu') {
+      const used = process.cpuUsage();
+      process.stdout.write(`${JSON.stringify({ cpuUs: used.user + used.system })}\n`);
+    } else if (line === 'loop') {
+      process.stdout.write(`${JSON.stringify({ p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 })}\n`);
+      loopDelay.reset();
+    } else if (line === 'profile-start') {
+      inspector = new Session();
+      inspector.connect();
+      await inspector.post('Profiler.enable');
+      await inspector.post('Profiler.start');
+      process.stdout.write('{}\n');
+    } else if (line.startsWith('profile-stop ') && inspector !== undefined) {
+      const { profile } = await inspector.post('Profiler.stop');
+      writeFileSync(line.slice('profile-stop '.length), JSON.stringify(profile));
+      inspector.disconnect();
+      inspector = undefined;
+      process.stdout.write('{}\n');
+    }
+  })();
 });
 process.stdin.on('end', async () => {
   await bare.close();

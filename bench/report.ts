@@ -11,9 +11,12 @@ export interface Machine {
   /** 1-minute load average when the run started and when it ended: other work on the machine shows here. */
   loadAtStart: number;
   loadAtEnd: number;
+  /** Wall time of the run, and of each case in it (seconds). */
+  runSeconds: number;
+  caseSeconds: Array<[id: string, seconds: number]>;
 }
 
-export function describeMachine(redisVersion: string, loadAtStart: number): Machine {
+export function describeMachine(redisVersion: string, loadAtStart: number, runSeconds: number, caseSeconds: Array<[string, number]>): Machine {
   const cpu = cpus();
   return {
     cores: cpu.length,
@@ -24,6 +27,8 @@ export function describeMachine(redisVersion: string, loadAtStart: number): Mach
     date: new Date().toISOString(),
     loadAtStart,
     loadAtEnd: loadavg()[0]!,
+    runSeconds,
+    caseSeconds,
   };
 }
 
@@ -91,6 +96,7 @@ export function markdownDocument(results: CaseResult[], machine: Machine, comman
     `- Date: ${machine.date}`,
     `- 1-minute load average: ${machine.loadAtStart.toFixed(2)} at the start, ${machine.loadAtEnd.toFixed(2)} at the end (other work shares the machine)`,
     `- Command: \`${command}\``,
+    `- The run took ${(machine.runSeconds / 60).toFixed(1)} min (${machine.caseSeconds.map(([id, seconds]) => `${id} ${Math.round(seconds)} s`).join(', ')})`,
     '',
     'The benchmark, redis-server and (for HTTP) the load generator share these cores, so absolute figures are',
     'modest; the ratios are what to compare.',

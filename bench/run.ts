@@ -59,6 +59,8 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const loadAtStart = loadavg()[0]!;
+  const runStarted = Date.now();
+  const caseSeconds: Array<[string, number]> = [];
   const server = await startRedisServer();
   let exitCode = 0;
   try {
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
         results.push(result);
         console.log(jsonLine(result));
       }
+      caseSeconds.push([benchCase.id, (Date.now() - started) / 1000]);
       log(`   ${benchCase.id} took ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
     console.log(`\n${results.map(markdownCase).join('\n\n')}\n`);
@@ -93,7 +96,7 @@ async function main(): Promise<void> {
     if (args.write || (!args.quick && args.only === undefined)) {
       const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
       const file = new URL('../BENCHMARKS.md', import.meta.url);
-      writeFileSync(file, markdownDocument(results, describeMachine(redisVersion, loadAtStart), command, context.findings));
+      writeFileSync(file, markdownDocument(results, describeMachine(redisVersion, loadAtStart, (Date.now() - runStarted) / 1000, caseSeconds), command, context.findings));
       log(`wrote ${file.pathname}`);
     }
   } catch (err) {

@@ -1,3 +1,5 @@
+import type { RateLimitDecision } from './rate-limit/rate-limiter.js';
+
 /**
  * The few errors Remembr throws on purpose. Everything else that reaches a caller is a bug.
  * The HTTP shell maps each class to one status and error code (src/http/errors.ts).
@@ -100,4 +102,22 @@ export class BusyError extends Error {
 /** Configuration from the environment that Remembr cannot start with; the message names each bad variable. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+/**
+ * A store call refused because the request's rate-limit charge, which it carried or waited for, was refused (see
+ * rate-limit/charge.ts): the call was not applied. `decision` says why and when to retry (`retryAfterSeconds`).
+ */
+export class RateLimitRefusedError extends Error {
+  override name = 'RateLimitRefusedError';
+  constructor(
+    readonly limiter: string,
+    readonly decision: RateLimitDecision,
+  ) {
+    super(
+      decision.reason === 'store_unavailable'
+        ? `Rate limiter ${limiter} cannot reach the store and fails closed; nothing was applied. Retry shortly.`
+        : `Rate limit of ${limiter} exceeded (${decision.limit} per window); nothing was applied. Retry in ${decision.retryAfterSeconds ?? 1} s.`,
+    );
+  }
 }

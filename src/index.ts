@@ -12,7 +12,9 @@ export { encodeJson } from './cache/json.js';
 
 export { createRateLimiter } from './rate-limit/create-rate-limiter.js';
 export { StoreRateLimiter } from './rate-limit/rate-limiter.js';
-export type { RateLimiter, RateLimiterOptions, RateLimitDecision, RateLimitAlgorithm, RateLimitReason } from './rate-limit/rate-limiter.js';
+export { RateLimitCharge, withCharge } from './rate-limit/charge.js';
+export { ChargedStore } from './rate-limit/charged-store.js';
+export type { ChargeOptions, RateLimiter, RateLimiterOptions, RateLimitDecision, RateLimitAlgorithm, RateLimitReason } from './rate-limit/rate-limiter.js';
 export { FixedWindowRateLimiter } from './rate-limit/fixed-window.js';
 export { GcraRateLimiter } from './rate-limit/gcra.js';
 export { TaskResultStore } from './tasks/task-result-store.js';
@@ -40,7 +42,7 @@ export type {
   Checkpoint,
   ShortTermMemoryOptions,
 } from './memory/short-term-memory.js';
-export { countTokens, loadEncoder, BytePairEncoder, TOKEN_ENCODINGS } from './memory/tokens.js';
+export { countTokens, countTokensOf, loadEncoder, prestartCounting, BytePairEncoder, TOKEN_ENCODINGS } from './memory/tokens.js';
 export type { TokenEncoding } from './memory/tokens.js';
 
 export {
@@ -59,7 +61,7 @@ export type { KeyPart } from './keys.js';
 
 export { loadConfig, describeRedisUrl, describeStore, DEFAULTS } from './config.js';
 export type { Config, ApiKey, Environment, FailMode } from './config.js';
-export { ValidationError, StoreError, StoreUnavailableError, OutcomeUnknownError, IdempotencyKeyReusedError, NotInitializedError, CapacityError, ConflictError, BusyError, ConfigError } from './errors.js';
+export { ValidationError, StoreError, StoreUnavailableError, OutcomeUnknownError, IdempotencyKeyReusedError, NotInitializedError, CapacityError, ConflictError, BusyError, ConfigError, RateLimitRefusedError } from './errors.js';
 export { checkStore } from './health.js';
 export type { RedisStatus } from './health.js';
 

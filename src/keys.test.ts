@@ -10,6 +10,7 @@ import {
   KEY_PREFIX,
   LONG_TERM_TTL,
   makeKey,
+  keyBelow,
   makePattern,
   SESSION_TTL,
   SHORT_TERM_TTL,
@@ -67,6 +68,12 @@ describe('makeKey', () => {
   it.each(CRAFTED_IDS)('refuses a part with %s', (_label, id) => {
     expect(() => makeKey('session', id, 'data')).toThrow(ValidationError);
     expect(() => makeKey('session', 'user123', id)).toThrow(ValidationError);
+  });
+
+  it('keyBelow extends a built key exactly as makeKey would, and checks the parts it adds', () => {
+    const base = makeKey('session', hashTag('u1'), 's1');
+    expect(keyBelow(base, 'window', 'state')).toBe(makeKey('session', hashTag('u1'), 's1', 'window', 'state'));
+    for (const [, id] of CRAFTED_IDS) expect(() => keyBelow(base, id)).toThrow(ValidationError);
   });
 
   it.each(CRAFTED_IDS)('refuses a namespace with %s', (_label, id) => {

@@ -69,6 +69,14 @@ export function makeKey(namespace: string, ...parts: Array<KeyPart | HashTag>): 
 }
 
 /**
+ * `makeKey(namespace, ...parts, ...more)` from `key`, which makeKey built from (namespace, ...parts): only `more` is
+ * checked, so a family of keys under one base (a session's seven) validates its ids once instead of once per key.
+ */
+export function keyBelow(key: string, ...more: KeyPart[]): string {
+  return `${key}:${more.map((part, i) => checkPart(part, `part +${i + 1}`)).join(':')}`;
+}
+
+/**
  * The pattern of every key below `makeKey(namespace, ...parts)`: `remembr:<namespace>:<part>…:*`.
  * This is the guide's `make_key(namespace, part, "*")`; it is a separate function so that an id from outside
  * that happens to be `*` can never turn a key into a pattern.

@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from './observability/logger.js';
 import { MeasuredStore } from './observability/measured-store.js';
 import { Metrics } from './observability/metrics.js';
 import { StoreMonitor } from './observability/store-monitor.js';
+import { ChargedStore } from './rate-limit/charged-store.js';
 import { createRateLimiter } from './rate-limit/create-rate-limiter.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import { ShortTermMemory } from './memory/short-term-memory.js';
@@ -51,15 +52,18 @@ export async function createRemembr(options: RemembrOptions = {}): Promise<Remem
   const metrics = new Metrics();
   logger.info({ store: describeStore(config) }, 'Remembr store starting');
   const store = given ?? (await createStore(config, logger, metrics));
-  // The services run on a store that times every call and counts its failures; `store` stays the raw one.
+  // The services run on a store that times every call and counts its failures; `store` stays the raw one. Over it,
+  // a request's rate-limit charge rides on the request's first script (one round trip, see rate-limit/charge.ts):
+  // a refused charge is then no store failure, and the limiter's own checks, on `measured`, are never held for one.
   const measured = new MeasuredStore(store, metrics);
+  const charged = new ChargedStore(measured);
   const monitor = new StoreMonitor(store, metrics, {
     maxConnections: config.redisMaxConnections,
     intervalMs: config.metricsSampleIntervalMs,
     logger,
   });
   monitor.start();
-  const cache = new CacheService(measured, { logger, metrics });
+  const cache = new CacheService(charged, { logger, metrics });
   const rateLimiter = createRateLimiter(measured, {
     limit: config.rateLimitPerMinute,
     windowSeconds: 60,
@@ -68,9 +72,9 @@ export async function createRemembr(options: RemembrOptions = {}): Promise<Remem
     metrics,
   });
   const idempotencyTtlSeconds = config.idempotencyTtlSeconds;
-  const tasks = new TaskResultStore(measured, { idempotencyTtlSeconds });
-  const sessions = new SessionStore(measured, { logger, metrics, idempotencyTtlSeconds, tokenEncoding: config.tokenEncoding });
-  const memory = new ShortTermMemory(measured, {
+  const tasks = new TaskResultStore(charged, { idempotencyTtlSeconds });
+  const sessions = new SessionStore(charged, { logger, metrics, idempotencyTtlSeconds, tokenEncoding: config.tokenEncoding });
+  const memory = new ShortTermMemory(charged, {
     logger,
     metrics,
     maxTokens: config.shortTermMaxTokens,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type onRequestHookHandler } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { createRemembr, loadEncoder, silentLogger, withinDeadline, type Config, type Logger, type Remembr, type Store } from '../index.js';
+import { createRemembr, loadEncoder, prestartCounting, silentLogger, withinDeadline, type Config, type Logger, type Remembr, type Store } from '../index.js';
 import { VERSION } from '../version.js';
 import { sendError } from './errors.js';
 import { authenticate, createAuthenticator, type Caller } from './auth.js';
@@ -13,7 +13,7 @@ import { sessionRoutes } from './routes/sessions.js';
 import { memoryRoutes } from './routes/memory.js';
 import { taskRoutes } from './routes/tasks.js';
 import { mcpRoutes } from './routes/mcp.js';
-import { authFailureGuard, limitRequests } from './rate-limit.js';
+import { authFailureGuard, chargeRequests, limitRequests } from './rate-limit.js';
 import { registerOpenApi } from './openapi.js';
 import { clientErrorHandler, jsonBodiesOnly, methodTable, notFoundOrNotAllowed, registerCors } from './conventions.js';
 
@@ -98,6 +98,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // past REDIS_COMMAND_TIMEOUT_MS.
   app.addHook('onReady', async () => {
     await loadEncoder(config.tokenEncoding);
+    // And a counting worker for long messages, which takes as long again to start (tokens.ts, prestartCounting).
+    prestartCounting(config.tokenEncoding);
   });
 
   // Everything done while serving the request (cache, sessions, memory) logs with its id (request-context.ts).
@@ -174,7 +176,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     async (api) => {
       api.addHook('onRequest', oneDeadline);
       api.addHook('onRequest', authenticate(verify, authFailures?.recordFailure));
-      api.addHook('onRequest', limitRequests(remembr.rateLimiter, { legacy: config.rateLimitLegacyHeaders }));
+      // The rate-limit check travels with the request's own store call (one round trip): see chargeRequests.
+      chargeRequests(api, remembr.rateLimiter, { legacy: config.rateLimitLegacyHeaders });
       // Feature routes (each a plugin in ./routes) are registered here.
       await api.register(sessionRoutes);
       await api.register(memoryRoutes);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import { createRateLimiter, type RateLimitDecision, type RateLimiter, type Remembr } from '../index.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { createRateLimiter, withCharge, type RateLimitCharge, type RateLimitDecision, type RateLimiter, type Remembr } from '../index.js';
 import { presentedKey } from './auth.js';
-import { HttpError } from './errors.js';
+import { HttpError, type ErrorBody } from './errors.js';
 import { rateLimitFields, type RateLimitHeaderOptions } from './rate-limit-headers.js';
 
 /** What a rate-limiter identity may be made of (a key part, see src/keys.ts). */
@@ -35,32 +35,90 @@ function limiterUnavailable(decision: RateLimitDecision): HttpError {
   });
 }
 
+/** Over the limit: 429 with Retry-After (the RateLimit fields are added wherever the decision is known). */
+function tooManyRequests(limiter: RateLimiter, decision: RateLimitDecision): HttpError {
+  return new HttpError(
+    429,
+    'RATE_LIMIT_EXCEEDED',
+    `Rate limit of ${decision.limit} requests per ${limiter.windowSeconds} s exceeded; retry in ${decision.retryAfterSeconds} s`,
+    undefined,
+    { 'retry-after': String(decision.retryAfterSeconds) },
+  );
+}
+
+/** What a refused decision answers: 429 over the limit, 503 failing closed. */
+const refusalOf = (limiter: RateLimiter) => (decision: RateLimitDecision) =>
+  decision.reason === 'store_unavailable' ? limiterUnavailable(decision) : tooManyRequests(limiter, decision);
+
 /**
- * The onRequest hook that counts every request of the `/api/v1` scope against the caller's bucket (after
- * authentication, so it is the verified user, or the client address when the service runs open). A counted
- * response carries RateLimit and RateLimit-Policy (policy "default"), errors included; a refused one is 429 with
- * Retry-After.
+ * The onRequest hook that counts every request against the caller's bucket (after authentication, so it is the
+ * verified user, or the client address when the service runs open), waiting for the check before anything else
+ * runs: two round trips for a request that uses the store. The MCP endpoint uses it (its transport writes its
+ * own answers, which the deferred settling of `chargeRequests` could not replace); `/api/v1` uses
+ * `chargeRequests`. A counted response carries RateLimit and RateLimit-Policy (policy "default"), errors
+ * included; a refused one is 429 with Retry-After.
  * When the store is down and the limiter fails open, the request goes on uncounted and without those headers
  * (there is nothing true to put in them); failing closed it is 503.
  */
 export function limitRequests(limiter: RateLimiter, headerOptions: RateLimitHeaderOptions = {}): onRequestAsyncHookHandler {
+  const refusal = refusalOf(limiter);
   return async (request, reply) => {
-    const decision = await limiter.check(bucketIdentity(request.caller.bucket));
-    if (decision.reason === 'store_unavailable') {
-      if (decision.allowed) return;
-      throw limiterUnavailable(decision);
-    }
-    reply.headers(rateLimitHeaders('default', limiter, decision, headerOptions));
-    if (!decision.allowed) {
-      throw new HttpError(
-        429,
-        'RATE_LIMIT_EXCEEDED',
-        `Rate limit of ${decision.limit} requests per ${limiter.windowSeconds} s exceeded; retry in ${decision.retryAfterSeconds} s`,
-        undefined,
-        { 'retry-after': String(decision.retryAfterSeconds) },
-      );
-    }
+    // The same bucket as chargeRequests counts (under the user's hash tag), so /api/v1 and MCP share one limit.
+    const decision = await limiter.check(bucketIdentity(request.caller.bucket), 1, { hashTag: request.caller.userId });
+    if (decision.reason !== 'store_unavailable') reply.headers(rateLimitHeaders('default', limiter, decision, headerOptions));
+    if (!decision.allowed) throw refusal(decision);
   };
+}
+
+/**
+ * The same count as `limitRequests`, in one round trip with the request's own store call: the onRequest hook
+ * makes the caller's charge and goes on without waiting (see rate-limit/charge.ts), and the request's first
+ * script in the caller's hash slot carries it. The bucket's key carries the caller's user id as its hash tag
+ * (`remembr:ratelimit:{alice}:user_alice:requests:fw`), the tag of every key the user's requests touch, so on a
+ * Redis Cluster too the check and the operation share one slot; running open, every caller is the local user,
+ * whose keys all sit in the slot of `{local}`, so the address buckets are kept there too and still ride along.
+ * A refused charge throws from that store call, before anything of the operation was applied: 429 (503 failing
+ * closed) with the same fields as before.
+ *
+ * A request that never reaches the store (a 400 from the schema, say) is settled in onSend, before its answer
+ * leaves: the check runs on its own, and a refusal replaces the answer with the 429 (or 503) that the old hook
+ * would have given. Either way each request is counted exactly once, and the RateLimit fields are set there from
+ * the decision, whichever call made it.
+ */
+export function chargeRequests(api: FastifyInstance, limiter: RateLimiter, headerOptions: RateLimitHeaderOptions = {}): void {
+  const charges = new WeakMap<FastifyRequest, RateLimitCharge>();
+  const refusal = refusalOf(limiter);
+  api.addHook('onRequest', (request, _reply, done) => {
+    let charge: RateLimitCharge;
+    try {
+      charge = limiter.charge(bucketIdentity(request.caller.bucket), { hashTag: request.caller.userId, refusal });
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    charges.set(request, charge);
+    withCharge(charge, done);
+  });
+  api.addHook('onSend', async (request, reply, payload) => {
+    const charge = charges.get(request);
+    if (charge === undefined) return payload;
+    // Once: should settling fail with a bug, the error answer it becomes passes here again.
+    charges.delete(request);
+    // A store call saw the decision: the answer already follows it (a refusal was thrown there and answered).
+    const answered = charge.observed;
+    const decision = await charge.settle();
+    if (decision === undefined) return payload;
+    if (decision.reason !== 'store_unavailable') reply.headers(rateLimitHeaders('default', limiter, decision, headerOptions));
+    if (decision.allowed || answered) return payload;
+    return answerInstead(request, reply, refusal(decision));
+  });
+}
+
+/** From onSend: the answer replaced by `err`'s, in the service's error envelope. */
+function answerInstead(request: FastifyRequest, reply: FastifyReply, err: HttpError): string {
+  const body: ErrorBody = { error: { code: err.code, message: err.message, request_id: String(request.id) } };
+  reply.code(err.statusCode).headers(err.headers).header('content-type', 'application/json; charset=utf-8');
+  return JSON.stringify(body);
 }
 
 /**

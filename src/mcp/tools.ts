@@ -50,6 +50,9 @@ const Id = (what: string) =>
   z
     .string()
     .regex(/^[A-Za-z0-9_\-.]{1,128}$/, "1 to 128 letters, digits, '_', '-' or '.'")
+    // The library's rule (assertId): a URL rewrites "." and "..", so what an agent wrote under one over MCP could
+    // never be read back over HTTP.
+    .refine((id) => id !== '.' && id !== '..', 'must not be "." or ".."')
     .describe(what);
 
 interface ToolDefinition<Shape extends z.ZodRawShape> {

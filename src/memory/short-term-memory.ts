@@ -23,7 +23,7 @@ import {
   type StoredMessage,
 } from './memory-scripts.js';
 import { checkMessage, MESSAGE_LIMITS, type CheckedMessage, type Message, type MessageInput, type MessageRole } from './messages.js';
-import { countTokens, TOKEN_ENCODINGS, type TokenEncoding } from './tokens.js';
+import { countTokens, countTokensOf, TOKEN_ENCODINGS, type TokenEncoding } from './tokens.js';
 
 export { MESSAGE_ROLES } from './messages.js';
 export type { Message, MessageInput, MessageRole } from './messages.js';
@@ -217,8 +217,7 @@ export class ShortTermMemory {
   }
 
   async #counted(checked: CheckedMessage, prefix: string, encoding: TokenEncoding): Promise<CheckedMessage & { tokens: number; prefix: string }> {
-    const counts = await Promise.all(checked.texts.map((text) => countTokens(text, encoding)));
-    const tokens = counts.reduce((sum, n) => sum + n, 0);
+    const tokens = await countTokensOf(checked.texts, encoding);
     if (tokens > this.#maxTokens) {
       this.#countAppend('too_large');
       throw new CapacityError(`${prefix || 'the message'} is ${tokens} tokens, more than the whole window budget of ${this.#maxTokens}`, prefix || 'content');

@@ -3,7 +3,7 @@ import { Tiktoken } from 'js-tiktoken/lite';
 import cl100k from 'js-tiktoken/ranks/cl100k_base';
 import o200k from 'js-tiktoken/ranks/o200k_base';
 import { describe, expect, it } from 'vitest';
-import { countTokens, INLINE_COUNT_CHARS, loadEncoder, TOKEN_ENCODINGS } from './tokens.js';
+import { countTokens, countTokensOf, INLINE_COUNT_CHARS, loadEncoder, prestartCounting, TOKEN_ENCODINGS } from './tokens.js';
 
 /** The real encoder, js-tiktoken, whose counts ours must equal. It is quadratic on long pieces: keep inputs short. */
 const reference = { cl100k_base: new Tiktoken(cl100k), o200k_base: new Tiktoken(o200k) };
@@ -92,6 +92,18 @@ describe.each(TOKEN_ENCODINGS)('the %s encoder', (encoding) => {
       expect(text.length).toBeGreaterThan(INLINE_COUNT_CHARS);
       expect(await countTokens(text, encoding)).toBe(count);
     }
+  });
+
+  // Regression: the inline limit was per text, so a message of many 2,048-character parts of the worst input was
+  // counted part by part on the event loop. Their sum decides now; the worker's total is the parts' counts added.
+  it('counts the parts of one message in all, on a worker once their sum is long', async () => {
+    const encoder = await loadEncoder(encoding);
+    prestartCounting(encoding);
+    const parts = Array.from({ length: 16 }, (_, i) => ['x', 'é', '👋', ' '][i % 4]!.repeat(INLINE_COUNT_CHARS / 4));
+    const expected = parts.reduce((sum, text) => sum + encoder.count(text), 0);
+    expect(await countTokensOf(parts, encoding)).toBe(expected);
+    expect(await Promise.all(Array.from({ length: 8 }, () => countTokensOf(parts, encoding)))).toEqual(Array(8).fill(expected));
+    expect(await countTokensOf(['hello', ' world'], encoding)).toBe(encoder.count('hello world'));
   });
 
   it('counts long texts on the worker exactly as on the calling thread, many at once', async () => {

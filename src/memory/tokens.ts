@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CountAnswer, CountJob } from './count-worker.js';
 import { BusyError } from '../errors.js';
@@ -35,6 +36,8 @@ const SHORT_PIECE_BYTES = 32;
 const NO_RANK = -1;
 /** Heap keys pack (rank, start) into one double: rank * 2^32 + start sorts by rank, then leftmost first. */
 const START_SPAN = 2 ** 32;
+/** Pair keys pack (left rank, right rank) into one integer: ranks are below 2^21 in both encodings. */
+const PAIR_SPAN = 2 ** 21;
 const ASCII = /^[\x00-\x7f]*$/;
 /** Entries of an encoder's memo of multi-token pieces: a few hundred KB at most. */
 const PART_MEMO_ENTRIES = 4096;
@@ -178,12 +181,24 @@ export class BytePairEncoder {
     // next[i]: the start of the part after the part that starts at i (n for the last). Only live starts matter.
     const next = new Int32Array(n);
     const prev = new Int32Array(n);
+    // partRank[i]: the rank of the part that starts at i (every part is a token: single bytes are, and so is a merge).
+    const partRank = new Int32Array(n);
     // pairRank[i]: the rank of the part at i joined with the part after it; NO_RANK for none or a dead part.
     const pairRank = new Int32Array(n).fill(NO_RANK);
     const heap = new KeyHeap(3 * n);
+    // A joined pair's rank depends only on the two parts' ranks, and a long piece repeats the same few pairs (a run
+    // of one character is nothing else): a numeric key then replaces a slice and a string hash per lookup.
+    const joined = new Map<number, number>();
     const rankAfter = (start: number): number => {
       const middle = next[start]!;
-      return middle >= n ? NO_RANK : this.#rank(piece, start, next[middle]!);
+      if (middle >= n) return NO_RANK;
+      const key = partRank[start]! * PAIR_SPAN + partRank[middle]!;
+      let rank = joined.get(key);
+      if (rank === undefined) {
+        rank = this.#rank(piece, start, next[middle]!);
+        joined.set(key, rank);
+      }
+      return rank;
     };
     const offer = (start: number) => {
       const rank = rankAfter(start);
@@ -193,6 +208,7 @@ export class BytePairEncoder {
     for (let i = 0; i < n; i++) {
       next[i] = i + 1;
       prev[i] = i - 1;
+      partRank[i] = this.#ranks.get(piece[i]!)!;
     }
     for (let i = 0; i + 1 < n; i++) offer(i);
 
@@ -205,6 +221,7 @@ export class BytePairEncoder {
       const after = next[absorbed]!;
       next[start] = after;
       if (after < n) prev[after] = start;
+      partRank[start] = rank;
       pairRank[absorbed] = NO_RANK;
       offer(start);
       if (start > 0) offer(prev[start]!);
@@ -273,16 +290,21 @@ export function loadEncoder(encoding: TokenEncoding = 'cl100k_base'): Promise<By
 }
 
 /**
- * Texts up to this many UTF-16 units are counted on the calling thread (the worst such text takes about a
- * millisecond); longer ones in the worker. Ten clients sending 32 KiB of the worst input at once would otherwise
+ * Texts up to this many UTF-16 units in all are counted on the calling thread (the worst such text takes about a
+ * millisecond); longer ones on a worker. Ten clients sending 32 KiB of the worst input at once would otherwise
  * queue a third of a second of counting in front of every other request.
  */
 export const INLINE_COUNT_CHARS = 2048;
 /**
- * A worker with counts in flight that answers none for this long is stuck (counting is n log n, so only a bug can
- * do that): it is replaced and its counts rejected. Generous, as a loaded machine can take seconds to start one.
+ * A worker that has answered nothing for this long on a count is stuck (counting is n log n, so only a bug can do
+ * that): it is replaced and its count rejected. Generous, as a loaded machine can take seconds to start one.
  */
 const WORKER_SILENCE_MS = 30_000;
+/**
+ * Workers at most: as many as the machine has cores, up to 4, started only while counts wait. Each runs below the
+ * main thread's priority (count-worker.ts), so however many are busy, the event loop is served first.
+ */
+const POOL_SIZE = Math.max(1, Math.min(4, availableParallelism()));
 
 /**
  * How many tokens `text` is in `encoding`. Special-token markers such as `<|endoftext|>` are counted as the plain
@@ -290,81 +312,161 @@ const WORKER_SILENCE_MS = 30_000;
  * on a worker thread, so it never holds the event loop.
  */
 export async function countTokens(text: string, encoding: TokenEncoding = 'cl100k_base'): Promise<number> {
-  if (text.length <= INLINE_COUNT_CHARS) return (await loadEncoder(encoding)).count(text);
-  return counter.count(text, encoding);
+  return countTokensOf([text], encoding);
 }
 
 /**
- * One worker thread, started on the first long text and unref'd, so it never keeps a process alive. It loads the
- * encodings it is asked for, once each. A crashed or stuck worker fails the counts in flight and is replaced on
- * the next one.
+ * The tokens of several texts (the parts of one message) in all. The inline limit is for their sum: a message of
+ * sixteen 2,048-character parts would otherwise be sixteen "short" counts on the event loop.
  */
-class WorkerCounter {
-  #worker: Worker | undefined;
-  #nextId = 0;
-  readonly #pending = new Map<number, { resolve: (count: number) => void; reject: (err: Error) => void }>();
-  #watchdog: NodeJS.Timeout | undefined;
+export async function countTokensOf(texts: readonly string[], encoding: TokenEncoding = 'cl100k_base'): Promise<number> {
+  let chars = 0;
+  for (const text of texts) chars += text.length;
+  if (chars > INLINE_COUNT_CHARS) return pool.count(texts, encoding);
+  const encoder = await loadEncoder(encoding);
+  let count = 0;
+  for (const text of texts) count += encoder.count(text);
+  return count;
+}
 
-  count(text: string, encoding: TokenEncoding): Promise<number> {
+interface QueuedCount {
+  texts: readonly string[];
+  encoding: TokenEncoding;
+  resolve(count: number): void;
+  reject(err: Error): void;
+}
+
+/**
+ * Worker threads that count long texts, one count in flight each; counts wait here, on the main thread, in order,
+ * for a free one. Workers start on demand (a second only while counts wait) and are unref'd while idle, so they
+ * never keep a process alive; a crashed or stuck one fails its count and is replaced by the next.
+ */
+class CountPool {
+  readonly #idle: CountWorker[] = [];
+  readonly #busy = new Set<CountWorker>();
+  readonly #waiting: QueuedCount[] = [];
+  #starting = 0;
+
+  count(texts: readonly string[], encoding: TokenEncoding): Promise<number> {
     if (!TOKEN_ENCODINGS.includes(encoding)) {
       return Promise.reject(new RangeError(`unknown token encoding ${String(encoding)}; known: ${TOKEN_ENCODINGS.join(', ')}`));
     }
-    const worker = this.#start();
-    const id = this.#nextId++;
     return new Promise<number>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      if (this.#pending.size === 1) {
-        worker.ref();
-        this.#arm(worker);
-      }
-      worker.postMessage({ id, text, encoding } satisfies CountJob);
+      const queued: QueuedCount = { texts, encoding, resolve, reject };
+      this.#waiting.push(queued);
+      this.#dispatch();
     });
   }
 
-  #start(): Worker {
-    if (this.#worker !== undefined) return this.#worker;
-    const worker = import.meta.url.endsWith('.ts')
-      ? // From source (tests, tsx) the worker is TypeScript too: it registers tsx's loader before importing it.
-        new Worker(
-          `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(new URL('./count-worker.ts', import.meta.url).href)}); });`,
-          { eval: true },
-        )
-      : new Worker(new URL('./count-worker.js', import.meta.url));
-    worker.unref();
-    worker.on('message', (answer: CountAnswer) => {
-      const job = this.#pending.get(answer.id);
-      if (job === undefined) return;
-      this.#pending.delete(answer.id);
-      // Referenced only while counts are in flight: an idle worker must not keep the process running.
-      if (this.#pending.size === 0) {
-        worker.unref();
-        clearTimeout(this.#watchdog);
-      } else {
-        this.#arm(worker);
+  prestart(encoding: TokenEncoding): void {
+    if (this.#idle.length + this.#busy.size + this.#starting > 0) return;
+    this.#starting++;
+    new CountWorker(encoding, (worker, started) => this.#finished(worker, started));
+  }
+
+  #dispatch(): void {
+    while (this.#waiting.length > 0) {
+      const worker = this.#idle.pop();
+      if (worker === undefined) {
+        // A new worker takes no count until it has started and loaded the encoding (seconds on a loaded machine):
+        // a count handed to it at once would wait that long while a running worker frees up in milliseconds.
+        if (this.#busy.size + this.#starting < POOL_SIZE) {
+          this.#starting++;
+          new CountWorker(this.#waiting[0]!.encoding, (worker, started) => this.#finished(worker, started));
+        }
+        return;
       }
-      if ('count' in answer) job.resolve(answer.count);
-      else job.reject(new BusyError(`token counting failed: ${answer.error}`));
-    });
-    worker.on('error', (err) => this.#fail(worker, new BusyError(`token counting failed: ${err.message}`)));
-    worker.on('exit', (code) => this.#fail(worker, new BusyError(`the token-counting worker exited with code ${code}`)));
-    this.#worker = worker;
-    return worker;
+      const queued = this.#waiting.shift()!;
+      this.#busy.add(worker);
+      worker.run(queued);
+    }
   }
 
-  #arm(worker: Worker): void {
-    clearTimeout(this.#watchdog);
-    this.#watchdog = setTimeout(() => this.#fail(worker, new BusyError(`the token-counting worker answered nothing for ${WORKER_SILENCE_MS} ms`)), WORKER_SILENCE_MS);
-    this.#watchdog.unref();
-  }
-
-  #fail(worker: Worker, err: Error): void {
-    if (this.#worker !== worker) return;
-    this.#worker = undefined;
-    clearTimeout(this.#watchdog);
-    for (const job of this.#pending.values()) job.reject(err);
-    this.#pending.clear();
-    void worker.terminate();
+  /** A worker started, its count settled, or it died: it is free again, or gone for good. */
+  #finished(worker: CountWorker, started = false): void {
+    if (started) this.#starting--;
+    this.#busy.delete(worker);
+    const idleAt = this.#idle.indexOf(worker);
+    if (!worker.usable) {
+      if (idleAt >= 0) this.#idle.splice(idleAt, 1);
+    } else if (idleAt < 0) {
+      this.#idle.push(worker);
+    }
+    this.#dispatch();
   }
 }
 
-const counter = new WorkerCounter();
+/** One worker thread and the one count it is running. */
+class CountWorker {
+  readonly #thread: Worker;
+  /** Called when the thread is ready (`started`), after each count, and when it dies. */
+  readonly #onDone: (worker: CountWorker, started: boolean) => void;
+  #started = false;
+  #current: QueuedCount | undefined;
+  #watchdog: NodeJS.Timeout | undefined;
+  #nextId = 0;
+  usable = true;
+
+  /** Starts a thread that loads `encoding` before it says it is ready. */
+  constructor(encoding: TokenEncoding, onDone: (worker: CountWorker, started: boolean) => void) {
+    this.#onDone = onDone;
+    this.#thread = import.meta.url.endsWith('.ts')
+      ? // From source (tests, tsx) the worker is TypeScript too: it registers tsx's loader before importing it.
+        new Worker(
+          `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(new URL('./count-worker.ts', import.meta.url).href)}); });`,
+          { eval: true, workerData: { encoding } },
+        )
+      : new Worker(new URL('./count-worker.js', import.meta.url), { workerData: { encoding } });
+    this.#thread.on('message', (answer: CountAnswer | 'ready') => {
+      if (answer === 'ready') {
+        this.#started = true;
+        // Referenced only while starting or counting: an idle worker must not keep the process running.
+        this.#thread.unref();
+        this.#onDone(this, true);
+      } else if (answer.id === this.#nextId - 1) {
+        if ('count' in answer) this.#settle((job) => job.resolve(answer.count));
+        else this.#settle((job) => job.reject(new BusyError(`token counting failed: ${answer.error}`)));
+      }
+    });
+    this.#thread.on('error', (err) => this.#fail(new BusyError(`token counting failed: ${err.message}`)));
+    this.#thread.on('exit', (code) => this.#fail(new BusyError(`the token-counting worker exited with code ${code}`)));
+  }
+
+  run(job: QueuedCount): void {
+    this.#current = job;
+    this.#thread.ref();
+    this.#watchdog = setTimeout(() => this.#fail(new BusyError(`the token-counting worker answered nothing for ${WORKER_SILENCE_MS} ms`)), WORKER_SILENCE_MS);
+    this.#watchdog.unref();
+    this.#thread.postMessage({ id: this.#nextId++, texts: job.texts, encoding: job.encoding } satisfies CountJob);
+  }
+
+  #settle(answer: (job: QueuedCount) => void): void {
+    const job = this.#current;
+    if (job === undefined) return;
+    this.#current = undefined;
+    clearTimeout(this.#watchdog);
+    this.#thread.unref();
+    answer(job);
+    this.#onDone(this, false);
+  }
+
+  #fail(err: Error): void {
+    if (!this.usable) return;
+    this.usable = false;
+    void this.#thread.terminate();
+    if (this.#current !== undefined) this.#settle((job) => job.reject(err));
+    // One that died while starting still ends its start, so the pool may start another.
+    else this.#onDone(this, !this.#started);
+  }
+}
+
+const pool = new CountPool();
+
+/**
+ * Starts a counting worker with `encoding` loaded, ahead of the first long text: a worker takes seconds to start
+ * on a loaded machine, and the first long messages after a start waited that long, past the request's store bound
+ * (they answered 503). Called where the service gets ready; harmless when a worker is already there.
+ */
+export function prestartCounting(encoding: TokenEncoding = 'cl100k_base'): void {
+  pool.prestart(encoding);
+}

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../errors.js';
 import { startRedisServer, type RedisServer } from '../../test/support/redis-server.js';
 import { openRedisStore } from '../../test/support/stores.js';
 import type { RedisStore } from '../store/redis-store.js';
@@ -57,6 +58,21 @@ describe('MeasuredStore on a redis-server that fails in each way', () => {
       await raw.client.sendCommand(['CONFIG', 'SET', 'maxmemory', '0']);
     }
     expect(failures.value({ store: 'redis', operation: 'set', kind: 'out_of_memory' })).toBe(1);
+  });
+
+  it('refuses a whole setMany at maxmemory: nothing of the batch lands, and it is counted as out_of_memory', async () => {
+    const keys = Array.from({ length: 20 }, (_, i) => `remembr:t:oom${i}`);
+    await raw.client.sendCommand(['CONFIG', 'SET', 'maxmemory', '1']);
+    try {
+      await expect(store.setMany(keys.map((key) => [key, 'x'.repeat(1000)] as const), 60)).rejects.toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      await raw.client.sendCommand(['CONFIG', 'SET', 'maxmemory', '0']);
+    }
+    expect(await store.getMany(keys)).toEqual(keys.map(() => null));
+    expect(failures.value({ store: 'redis', operation: 'setMany', kind: 'out_of_memory' })).toBe(1);
+    // Once memory is back the same batch lands whole, every key with its TTL.
+    await store.setMany(keys.map((key) => [key, 'v'] as const), 60);
+    for (const key of keys) expect(await store.ttl(key)).toBeGreaterThan(50);
   });
 
   it('counts no answer from a hung server as timeout', async () => {

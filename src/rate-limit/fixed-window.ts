@@ -1,4 +1,6 @@
+import type { Reply } from '../store/port.js';
 import { defineScript } from '../store/script.js';
+import type { CheckStep } from './charge.js';
 import { integers, StoreRateLimiter, type RateLimitDecision } from './rate-limiter.js';
 
 /** KEYS: counter. ARGV: limit, window ms, cost. Returns {count, ttl ms}. */
@@ -14,6 +16,13 @@ const checkScript = defineScript('rate-limit-fixed-window', new URL('./fixed-win
   if (count > limit && count - cost < limit) db.incrBy(key!, -cost);
   return [count, ttl];
 });
+
+/** The check allows what stays within the limit (ARGV[1]); a charged script runs its operation only then. */
+const checkStep: CheckStep = {
+  script: checkScript,
+  allowsLua: 'reply[1] <= tonumber(ARGV[1])',
+  allows: (reply, [limit]) => (reply as number[])[0]! <= Number(limit),
+};
 
 /** KEYS: counter. ARGV: window ms. Returns {count, ttl ms}. */
 const peekScript = defineScript('rate-limit-fixed-window-peek', new URL('./fixed-window-peek.lua', import.meta.url), (db, [key], [windowArg]) => {
@@ -36,8 +45,14 @@ export class FixedWindowRateLimiter extends StoreRateLimiter {
   readonly algorithm = 'fixed-window' as const;
   protected readonly keyTag = 'fw';
 
-  protected async consume(key: string, cost: number): Promise<RateLimitDecision> {
-    const [count, ttl] = integers(await this.store.run(checkScript, [key], [this.limit, this.windowMs, cost]), 2);
+  protected readonly checkStep = checkStep;
+
+  protected checkArgs(cost: number): number[] {
+    return [this.limit, this.windowMs, cost];
+  }
+
+  protected readCheck(reply: Reply, cost: number): RateLimitDecision {
+    const [count, ttl] = integers(reply, 2);
     const allowed = count <= this.limit;
     // A refused check spent nothing: what is left is what was left before it.
     const spent = allowed ? count : count - cost;

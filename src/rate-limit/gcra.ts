@@ -2,6 +2,7 @@ import { ValidationError } from '../errors.js';
 import type { MemoryDb } from '../store/memory-db.js';
 import type { Reply, Store } from '../store/port.js';
 import { defineScript } from '../store/script.js';
+import type { CheckStep } from './charge.js';
 import { integers, StoreRateLimiter, type RateLimiterOptions, type RateLimitDecision } from './rate-limiter.js';
 
 /** The memory store's clock in microseconds, the unit the Lua gets from Redis TIME. */
@@ -30,6 +31,9 @@ const checkScript = defineScript('rate-limit-gcra', new URL('./gcra.lua', import
   db.setString(key!, String(now + used), Math.ceil(used / 1000));
   return [1, Math.floor((capacity - used) / interval), used, 0];
 }, TAT_PRELUDE);
+
+/** The check's first reply element says allowed (1) or refused (0); a charged script runs its operation only on 1. */
+const checkStep: CheckStep = { script: checkScript, allowsLua: 'reply[1] == 1', allows: (reply) => (reply as number[])[0] === 1 };
 
 /** KEYS: TAT. ARGV: interval µs, capacity µs. Returns what a check of cost 1 would, without spending. */
 const peekScript = defineScript('rate-limit-gcra-peek', new URL('./gcra-peek.lua', import.meta.url), (db, [key], [intervalArg, capacityArg]) => {
@@ -64,8 +68,14 @@ export class GcraRateLimiter extends StoreRateLimiter {
     this.#capacityUs = this.#intervalUs * this.limit;
   }
 
-  protected async consume(key: string, cost: number): Promise<RateLimitDecision> {
-    return this.#toDecision(await this.store.run(checkScript, [key], [this.#intervalUs, this.#capacityUs, cost]));
+  protected readonly checkStep = checkStep;
+
+  protected checkArgs(cost: number): number[] {
+    return [this.#intervalUs, this.#capacityUs, cost];
+  }
+
+  protected readCheck(reply: Reply): RateLimitDecision {
+    return this.#toDecision(reply);
   }
 
   protected async inspect(key: string): Promise<RateLimitDecision> {

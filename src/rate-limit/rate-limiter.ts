@@ -1,9 +1,10 @@
 import type { FailMode } from '../config.js';
-import { StoreError, ValidationError } from '../errors.js';
+import { RateLimitRefusedError, StoreError, ValidationError } from '../errors.js';
 import { hashTag, makeKey } from '../keys.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
 import type { Reply, Store } from '../store/port.js';
+import { RateLimitCharge, type CheckStep } from './charge.js';
 
 export type RateLimitAlgorithm = 'fixed-window' | 'gcra';
 
@@ -62,9 +63,31 @@ export interface RateLimiter {
    * the store is down: the failure policy answers instead, with `reason: 'store_unavailable'`. Rejects with
    * ValidationError for an identity that could not be a key part or a cost that is not a whole number from 1 to limit.
    */
-  check(identity: string, cost?: number): Promise<RateLimitDecision>;
+  check(identity: string, cost?: number, options?: Pick<ChargeOptions, 'hashTag'>): Promise<RateLimitDecision>;
   /** What a check of cost 1 would decide now, without spending anything. Same failure policy as `check`. */
-  peek(identity: string): Promise<RateLimitDecision>;
+  peek(identity: string, options?: Pick<ChargeOptions, 'hashTag'>): Promise<RateLimitDecision>;
+  /**
+   * The check of one request, not sent yet: run `fn` under `withCharge(charge, fn)` and the first store script
+   * of it whose keys share the charge's hash slot carries the check in the same round trip (see charge.ts);
+   * `charge.settle()` checks on its own when nothing carried it. Same validation and failure policy as `check`.
+   */
+  charge(identity: string, options?: ChargeOptions): RateLimitCharge;
+}
+
+/** Where a charge's key lives and what a refusal throws. */
+export interface ChargeOptions {
+  /** @default 1 */
+  cost?: number;
+  /**
+   * The hash tag to keep the identity's key under instead of the identity itself: the tag of the keys the
+   * request works on (its user's id), so that one script can hold both on Redis Cluster.
+   */
+  hashTag?: string;
+  /**
+   * What a store call throws when the charge is refused (over the limit, or failing closed): by default
+   * RateLimitRefusedError with the decision.
+   */
+  refusal?: (decision: RateLimitDecision) => Error;
 }
 
 const DECISIONS_METRIC = 'remembr_rate_limit_decisions_total';
@@ -110,35 +133,68 @@ export abstract class StoreRateLimiter implements RateLimiter {
     this.#metrics = options.metrics ?? new Metrics();
   }
 
-  async check(identity: string, cost = 1): Promise<RateLimitDecision> {
-    const key = this.key(identity);
-    if (!Number.isSafeInteger(cost) || cost < 1 || cost > this.limit) {
-      throw new ValidationError(`cost must be a whole number from 1 to the limit ${this.limit} (got ${String(cost)})`, 'cost');
-    }
+  async check(identity: string, cost = 1, options: Pick<ChargeOptions, 'hashTag'> = {}): Promise<RateLimitDecision> {
+    const key = this.key(identity, options.hashTag);
+    this.#assertCost(cost);
     return this.#decide(() => this.consume(key, cost));
   }
 
-  async peek(identity: string): Promise<RateLimitDecision> {
-    const key = this.key(identity);
+  charge(identity: string, options: ChargeOptions = {}): RateLimitCharge {
+    const { cost = 1, hashTag: tag, refusal = (decision) => new RateLimitRefusedError(this.name, decision) } = options;
+    const key = this.key(identity, tag);
+    this.#assertCost(cost);
+    return new RateLimitCharge({
+      store: this.store,
+      key,
+      step: this.checkStep,
+      args: this.checkArgs(cost).map(String),
+      read: (reply) => this.#settled(this.readCheck(reply, cost)),
+      degrade: (err) => this.#degraded(err),
+      refusal,
+    });
+  }
+
+  #assertCost(cost: number): void {
+    if (!Number.isSafeInteger(cost) || cost < 1 || cost > this.limit) {
+      throw new ValidationError(`cost must be a whole number from 1 to the limit ${this.limit} (got ${String(cost)})`, 'cost');
+    }
+  }
+
+  async peek(identity: string, options: Pick<ChargeOptions, 'hashTag'> = {}): Promise<RateLimitDecision> {
+    const key = this.key(identity, options.hashTag);
     return this.#decide(() => this.inspect(key));
   }
 
   /** Spends `cost` when it fits, in one atomic store call. */
-  protected abstract consume(key: string, cost: number): Promise<RateLimitDecision>;
+  protected async consume(key: string, cost: number): Promise<RateLimitDecision> {
+    return this.readCheck(await this.store.run(this.checkStep.script, [key], this.checkArgs(cost)), cost);
+  }
+  /** The check script (one key: the identity's), and how its reply says allowed, in Lua and in JavaScript. */
+  protected abstract readonly checkStep: CheckStep;
+  /** The check script's arguments for a check of `cost`. */
+  protected abstract checkArgs(cost: number): Array<string | number>;
+  /** The decision the check script's reply stands for. */
+  protected abstract readCheck(reply: Reply, cost: number): RateLimitDecision;
   /** Reads the state as a check of cost 1 would see it, in one store call. */
   protected abstract inspect(key: string): Promise<RateLimitDecision>;
   /** A short tag for the key, so switching algorithms never reads one's state as the other's. */
   protected abstract readonly keyTag: string;
 
-  /** The key holding an identity's state: `remembr:ratelimit:{<identity>}:<name>:<algorithm>`. */
-  key(identity: string): string {
+  /**
+   * The key holding an identity's state: `remembr:ratelimit:{<identity>}:<name>:<algorithm>`, or with a hash tag
+   * `remembr:ratelimit:{<tag>}:<identity>:<name>:<algorithm>` (the identity stays in the key, so two identities
+   * under one tag never share a counter).
+   */
+  key(identity: string, tag?: string): string {
     if (typeof identity !== 'string' || identity.length === 0 || identity.length > 200) {
       throw new ValidationError('identity must be a string of 1 to 200 characters', 'identity');
     }
     try {
-      return makeKey('ratelimit', hashTag(identity), this.name, this.keyTag);
+      return tag === undefined
+        ? makeKey('ratelimit', hashTag(identity), this.name, this.keyTag)
+        : makeKey('ratelimit', hashTag(tag), identity, this.name, this.keyTag);
     } catch {
-      throw new ValidationError("identity may only contain letters, digits and _ - . @ + = ~ /", 'identity');
+      throw new ValidationError(`${tag === undefined ? 'identity' : 'identity and hash tag'} may only contain letters, digits and _ - . @ + = ~ /`, 'identity');
     }
   }
 
@@ -167,6 +223,11 @@ export abstract class StoreRateLimiter implements RateLimiter {
       if (!(err instanceof StoreError)) throw err;
       return this.#degraded(err);
     }
+    return this.#settled(decision);
+  }
+
+  /** A decision the store made: counted, and the end of an outage logged. */
+  #settled(decision: RateLimitDecision): RateLimitDecision {
     if (this.#failingSince !== undefined) {
       this.#logger.info(
         { limiter: this.name, failMode: this.failMode, failedChecks: this.#failedChecks, outageMs: Date.now() - this.#failingSince },

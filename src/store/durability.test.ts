@@ -3,10 +3,12 @@ import { startRedisServer, type RedisServer } from '../../test/support/redis-ser
 import { openRedisStore, uniqueNamespace } from '../../test/support/stores.js';
 import { OutcomeUnknownError } from '../errors.js';
 import type { RedisStore } from './redis-store.js';
+import { defineScript } from './script.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+const addScript = defineScript('test-add', new URL('../../test/support/add.lua', import.meta.url), (db, [key], [by]) => db.incrBy(key!, Number(by)));
 const cli = async (node: RedisServer, ...args: string[]) => (await run('redis-cli', ['-p', String(node.port), ...args])).stdout.trim();
 
 /**
@@ -48,6 +50,32 @@ describe('durable acknowledgements (WAIT)', () => {
     const ns = uniqueNamespace();
     await Promise.all(Array.from({ length: 50 }, (_, i) => store.set(`${ns}:c${i}`, String(i))));
     expect(Number(await cli(replica, 'EVAL', `return #redis.call('KEYS', ARGV[1])`, '0', `${ns}:c*`))).toBe(50);
+  });
+
+  // Regression: the WAIT went out behind the EVALSHA that a server without the script refuses (NOSCRIPT, as a
+  // promoted replica does: scripts are not replicated), and the EVAL sent after it was acknowledged unconfirmed.
+  it('waits for the EVAL a script falls back to after NOSCRIPT, not for the refused EVALSHA', async () => {
+    const ns = uniqueNamespace();
+    const patient = openRedisStore(primary.url, { connections: 1, commandTimeoutMs: 4000, durability: { replicas: 1, timeoutMs: 1500 } });
+    try {
+      await patient.connect(5000);
+      await cli(primary, 'SCRIPT', 'FLUSH');
+      replica.pause();
+      let answered = false;
+      const pending = patient.run(addScript, [`${ns}:n`], [3]).finally(() => {
+        answered = true;
+      });
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(answered).toBe(false);
+      } finally {
+        replica.resume();
+      }
+      expect(await pending).toBe(3);
+      expect(await cli(replica, 'GET', `${ns}:n`)).toBe('3');
+    } finally {
+      await patient.close();
+    }
   });
 
   it('answers OutcomeUnknownError, not success, when the replica does not confirm in time; the primary applied it', async () => {

@@ -17,25 +17,17 @@ export function waitCommand(durability: Durability): string[] {
   return ['WAIT', String(durability.replicas), String(durability.timeoutMs)];
 }
 
-/**
- * Sends `write` and, on the same connection right behind it (in the same pipeline: no extra round trip to wait
- * for), WAIT. Resolves with both replies; `confirmReplicated` then judges them, outside the outage rules, since
- * too few replicas is no connection failure.
- */
-export function sendWithWait<T>(write: () => Promise<T>, wait: (command: string[]) => Promise<unknown>, durability: Durability): Promise<[T, unknown]> {
-  return Promise.all([write(), wait(waitCommand(durability))]);
-}
-
 /** Sends one raw command on one connection. */
 export type Send = (command: string[]) => Promise<unknown>;
 
 /**
- * `write` through `send` and WAIT behind it on the same connection (`send` must write to one connection: WAIT
- * counts the replicas that have acknowledged everything sent on it before the WAIT). A write of exactly one
- * command gets its WAIT pipelined right behind it, with no extra round trip. A write sent again through `send`
- * after that (EVALSHA answered NOSCRIPT, which a promoted replica does since scripts are not replicated, then
- * EVAL) was not covered by the first WAIT, and one that did not go through `send` (a MULTI) may not have been
- * queued before it: both get a WAIT sent once they have been answered.
+ * `write` and WAIT behind it on the same connection (`send` writes to that one connection: WAIT counts the
+ * replicas that have acknowledged everything sent on it before the WAIT). `write` must have queued its command on
+ * the connection when it returns (node-redis queues a command as it is called), either through the `send` it is
+ * given or through the connection's own methods; the WAIT is then pipelined right behind it, with no extra round
+ * trip, and resolves with it so `confirmReplicated` can judge both (too few replicas is no connection failure).
+ * A command `write` sends again through `send` after that (EVALSHA answered NOSCRIPT, as a promoted replica does
+ * since scripts are not replicated, then EVAL) was not covered by that WAIT: it gets one of its own.
  */
 export async function writeAndWait<T>(send: Send, write: (send: Send) => Promise<T>, durability: Durability): Promise<[T, unknown]> {
   let sent = 0;
@@ -43,9 +35,9 @@ export async function writeAndWait<T>(send: Send, write: (send: Send) => Promise
     sent++;
     return send(command);
   });
-  if (sent !== 1) return [await written, await send(waitCommand(durability))];
+  const before = sent;
   const [result, acknowledged] = await Promise.all([written, send(waitCommand(durability))]);
-  return sent === 1 ? [result, acknowledged] : [result, await send(waitCommand(durability))];
+  return sent === before ? [result, acknowledged] : [result, await send(waitCommand(durability))];
 }
 
 /**

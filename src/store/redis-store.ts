@@ -5,8 +5,8 @@ import { describeRedisUrl } from '../config.js';
 import type { Metrics } from '../observability/metrics.js';
 import { ClientCache, type CachedRead, type ClientCacheOptions } from './client-cache.js';
 import type { CallTiming, Reply, Script, ServerInfo, Store } from './port.js';
-import { getWithTtlScript, readPairs, setManyScript } from './store-scripts.js';
-import { confirmReplicated, sendWithWait, type Durability } from './durability.js';
+import { expireManyScript, getWithTtlScript, readPairs } from './store-scripts.js';
+import { confirmReplicated, writeAndWait, type Durability, type Send } from './durability.js';
 import { closeWithin, FailFast, runScript, safeMessage, socketOptions, within } from './redis-common.js';
 
 export interface RedisStoreOptions {
@@ -206,10 +206,13 @@ export class RedisStore implements Store {
       await this.#write(keys, (redis) => redis.mSet(entries.map(([key, value]) => [key, value] as [string, string])));
       return;
     }
-    // One script: every value and its TTL land together, so no key is ever left without its expiry.
-    const args = entries.map(([, value]) => value);
-    args.push(String(ttlSeconds));
-    await this.#write(keys, (redis) => runScript((command) => redis.sendCommand(command), setManyScript, keys, args));
+    // One MULTI: the values in one MSET, then their TTLs in one script, so the batch lands whole, with every expiry,
+    // and a refusal at queue time (out of memory, a read-only replica) aborts all of it. The script goes as EVAL,
+    // never EVALSHA: a NOSCRIPT inside EXEC would leave the MSET applied without its expiries.
+    const flat = ['MSET'];
+    for (const [key, value] of entries) flat.push(key, value);
+    const expire = ['EVAL', expireManyScript.lua, String(keys.length), ...keys, String(ttlSeconds)];
+    await this.#write(keys, (redis) => redis.multi().addCommand(flat).addCommand(expire).exec());
   }
 
   getMany(keys: string[]): Promise<Array<string | null>> {
@@ -243,7 +246,7 @@ export class RedisStore implements Store {
       });
     }
     // Any other script may write any of its keys.
-    return this.#write(keys, (redis) => runScript((command) => redis.sendCommand(command), script, keys, args));
+    return this.#write(keys, (_redis, send) => runScript(send, script, keys, args));
   }
 
   async ping(): Promise<void> {
@@ -286,7 +289,7 @@ export class RedisStore implements Store {
    * answered: a read sent on another connection meanwhile may have been served before the write, and its reply
    * must not outlive the write's answer here (Redis's invalidation for it travels on that other connection).
    */
-  #write<T>(keys: readonly string[], command: (redis: RedisConnection) => Promise<T>): Promise<T> {
+  #write<T>(keys: readonly string[], command: (redis: RedisConnection, send: Send) => Promise<T>): Promise<T> {
     const cache = this.clientCache;
     if (cache === undefined) return this.#replicated(command);
     cache.forget(keys);
@@ -296,11 +299,15 @@ export class RedisStore implements Store {
     });
   }
 
-  /** A write under the deadline, and with durable acknowledgements its WAIT on the same connection, in the same deadline. */
-  #replicated<T>(command: (redis: RedisConnection) => Promise<T>): Promise<T> {
+  /**
+   * A write under the deadline, and with durable acknowledgements its WAIT on the same connection, in the same
+   * deadline. A command that may be sent again (a script's EVAL after NOSCRIPT) goes through `send`, so that it
+   * gets a WAIT of its own (see writeAndWait).
+   */
+  #replicated<T>(command: (redis: RedisConnection, send: Send) => Promise<T>): Promise<T> {
     const durability = this.#durability;
-    if (durability === undefined) return this.#call(command);
-    return this.#call((redis) => sendWithWait(() => command(redis), (wait) => redis.sendCommand(wait), durability)).then((replies) =>
+    if (durability === undefined) return this.#call((redis) => command(redis, (raw) => redis.sendCommand(raw)));
+    return this.#call((redis) => writeAndWait((raw) => redis.sendCommand(raw), (send) => command(redis, send), durability)).then((replies) =>
       confirmReplicated(replies, durability, this.#where),
     );
   }

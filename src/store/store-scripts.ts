@@ -22,6 +22,20 @@ export function readPairs(reply: Reply): Array<[string | null, number]> {
   return pairs;
 }
 
+/** EXPIRE of every key with one TTL, the second half of RedisStore.setMany's MULTI (see expire-many.lua). */
+export const expireManyScript = defineScript(
+  'expireMany',
+  new URL('./expire-many.lua', import.meta.url),
+  (db, keys, args) => {
+    const ttlMs = Number(args[0]) * 1000;
+    keys.forEach((key) => db.pexpire(key, ttlMs));
+    return keys.length;
+  },
+  [],
+  // It adds nothing: the MSET queued before it is the write Redis checks against maxmemory.
+  { allowOom: true },
+);
+
 /** SET … EX of every key with one TTL, atomically (see set-many.lua); the twin writes the memory store the same way. */
 export const setManyScript = defineScript('setMany', new URL('./set-many.lua', import.meta.url), (db, keys, args) => {
   const ttlMs = Number(args[args.length - 1]) * 1000;

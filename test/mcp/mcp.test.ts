@@ -119,6 +119,9 @@ async function badArguments(call: (name: string, args?: Record<string, unknown>)
   expect(JSON.parse(wrongRole.content[0]!.text!).error.message).toMatch(/role/);
   const badId = await call('session_get', { session_id: '../etc' });
   expect(badId.structuredContent).toMatchObject({ error: { code: 'VALIDATION_ERROR' } });
+  const dotDot = await call('session_get', { session_id: '..' });
+  expect(dotDot.structuredContent).toMatchObject({ error: { code: 'VALIDATION_ERROR', details: [expect.objectContaining({ field: 'session_id' })] } });
+  expect(JSON.parse(dotDot.content[0]!.text!).error.message).toMatch(/"\.\."/);
   const extra = await call('session_list', { user_id: 'bob' });
   expect(extra.structuredContent).toMatchObject({ error: { code: 'VALIDATION_ERROR' } });
   const unknown = await call('no_such_tool');

@@ -132,7 +132,10 @@ describe.each(['SIGSTOP', 'CLIENT PAUSE WRITE'] as const)('exactly once while Re
     // Every answer within the bound: the store calls of a request share one (answer-time.test.ts). Server-side, so
     // that the clients' own fetches in this process do not count; beyond the bound only the time the loop was held.
     for (const a of late) expect(a.unexplainedMs, `${a.what}: ${Math.round(a.ms)} ms`).toBeLessThan(MARGIN_MS);
-    // Client-side, a sanity bound against a hang: the answer also waits for this process's 20 clients to run.
-    expect(answers.at(-1)).toBeLessThan(BOUND_MS * 4);
+    // Client-side, a check against a hang: an answer also waits for this process's 20 clients to run, so it may take
+    // the loop's held time over its whole life, and a wider margin.
+    for (const a of figures.attempts) {
+      expect(a.ms - BOUND_MS - stalls.heldMs(a.sent, a.sent + a.ms), `${a.what} ${a.status}: ${Math.round(a.ms)} ms`).toBeLessThan(MARGIN_MS * 3);
+    }
   }, 60_000);
 });
