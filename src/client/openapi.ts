@@ -223,7 +223,10 @@ export interface paths {
         /** The session’s checkpoints, oldest first */
         get: operations["listCheckpoints"];
         put?: never;
-        /** Save the window as a checkpoint */
+        /**
+         * Save the window as a checkpoint
+         * @description A session keeps its 20 newest checkpoints (saving a 21st drops the oldest), each for LONG_TERM_TTL (a day).
+         */
         post: operations["createCheckpoint"];
         delete?: never;
         options?: never;
@@ -355,7 +358,7 @@ export interface components {
             token_encoding: components["schemas"]["TokenEncoding"];
             /** Format: date-time */
             created_at: string;
-            /** @description Seconds until the session expires unless refreshed */
+            /** @description Seconds until the session expires unless refreshed (a new or refreshed session lives SESSION_TTL, an hour by default) */
             expires_in: number;
         };
         /** @description A JSON Merge Patch (RFC 7386) of the session: metadata is the one member it may change */

@@ -118,7 +118,7 @@ export const Session = Type.Object(
     metadata: JsonObject('The session’s working data: what it was created with, as patched since'),
     token_encoding: ref(TokenEncoding),
     created_at: Type.String({ format: 'date-time' }),
-    expires_in: Type.Integer({ description: 'Seconds until the session expires unless refreshed' }),
+    expires_in: Type.Integer({ description: 'Seconds until the session expires unless refreshed (a new or refreshed session lives SESSION_TTL, an hour by default)' }),
   },
   { $id: 'Session' },
 );
