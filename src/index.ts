@@ -12,7 +12,7 @@ export { encodeJson } from './cache/json.js';
 
 export { createRateLimiter } from './rate-limit/create-rate-limiter.js';
 export { StoreRateLimiter } from './rate-limit/rate-limiter.js';
-export { RateLimitCharge, withCharge } from './rate-limit/charge.js';
+export { RateLimitCharge, attachCharge, withCharge } from './rate-limit/charge.js';
 export { ChargedStore } from './rate-limit/charged-store.js';
 export type { ChargeOptions, RateLimiter, RateLimiterOptions, RateLimitDecision, RateLimitAlgorithm, RateLimitReason } from './rate-limit/rate-limiter.js';
 export { FixedWindowRateLimiter } from './rate-limit/fixed-window.js';
@@ -21,7 +21,7 @@ export { TaskResultStore } from './tasks/task-result-store.js';
 export type { TaskResultStoreOptions, FoundTaskResult } from './tasks/task-result-store.js';
 export { MAX_METADATA_BYTES, MAX_PATCH_DEPTH, SessionStore } from './sessions/session-store.js';
 export { applyMergePatch } from './sessions/merge-patch.js';
-export type { Session, SessionMetadata, SessionStoreOptions } from './sessions/session-store.js';
+export type { Session, SessionInput, SessionMetadata, SessionStoreOptions } from './sessions/session-store.js';
 export { ShortTermMemory } from './memory/short-term-memory.js';
 export { MESSAGE_ROLES, MESSAGE_LIMITS, CONTENT_PART_TYPES, IMAGE_DETAILS, checkMessage, toOpenAI } from './memory/messages.js';
 export type {

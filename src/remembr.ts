@@ -73,7 +73,7 @@ export async function createRemembr(options: RemembrOptions = {}): Promise<Remem
   });
   const idempotencyTtlSeconds = config.idempotencyTtlSeconds;
   const tasks = new TaskResultStore(charged, { idempotencyTtlSeconds });
-  const sessions = new SessionStore(charged, { logger, metrics, idempotencyTtlSeconds });
+  const sessions = new SessionStore(charged, { logger, metrics, idempotencyTtlSeconds, tokenEncoding: config.tokenEncoding });
   const memory = new ShortTermMemory(charged, {
     logger,
     metrics,

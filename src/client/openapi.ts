@@ -223,7 +223,10 @@ export interface paths {
         /** The session’s checkpoints, oldest first */
         get: operations["listCheckpoints"];
         put?: never;
-        /** Save the window as a checkpoint */
+        /**
+         * Save the window as a checkpoint
+         * @description A session keeps its 20 newest checkpoints (saving a 21st drops the oldest), each for LONG_TERM_TTL (a day).
+         */
         post: operations["createCheckpoint"];
         delete?: never;
         options?: never;
@@ -330,6 +333,11 @@ export interface components {
             status: "ready" | "not_ready";
             redis_status: components["schemas"]["RedisStatus"];
         };
+        /**
+         * @description The encoding a session’s window counts tokens in: cl100k_base (GPT-4, GPT-3.5) or o200k_base (GPT-4o, o1 and later). Chosen per session at creation; a session created without one uses TOKEN_ENCODING
+         * @enum {string}
+         */
+        TokenEncoding: "cl100k_base" | "o200k_base";
         CreateSession: {
             /** @description The agent the session belongs to: 1 to 128 letters, digits, '_', '-' or '.', and not "." or ".." */
             agent_id: string;
@@ -337,6 +345,7 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+            token_encoding?: components["schemas"]["TokenEncoding"];
         };
         Session: {
             session_id: string;
@@ -346,9 +355,10 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
+            token_encoding: components["schemas"]["TokenEncoding"];
             /** Format: date-time */
             created_at: string;
-            /** @description Seconds until the session expires unless refreshed */
+            /** @description Seconds until the session expires unless refreshed (a new or refreshed session lives SESSION_TTL, an hour by default) */
             expires_in: number;
         };
         /** @description A JSON Merge Patch (RFC 7386) of the session: metadata is the one member it may change */
@@ -441,7 +451,7 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
-            /** @description Tokens a model reads for this message (content text, name, tool names and arguments) in TOKEN_ENCODING */
+            /** @description Tokens a model reads for this message (content text, name, tool names and arguments) in the session’s token_encoding */
             tokens: number;
             /** Format: date-time */
             created_at: string;

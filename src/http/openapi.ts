@@ -152,7 +152,7 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
       tags: [
         { name: 'health', description: 'Whether the service and its store can be used' },
         { name: 'sessions', description: 'A user’s sessions, each living SESSION_TTL after its last refresh' },
-        { name: 'short-term memory', description: 'A session’s message window within a token budget, and its checkpoints' },
+        { name: 'short-term memory', description: 'A session’s message window within a token budget (SHORT_TERM_MAX_TOKENS, 4,000 by default), and its checkpoints (20 kept per session)' },
         { name: 'tasks', description: 'Temporary task results, claimed once' },
       ],
       components: {

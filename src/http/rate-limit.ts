@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import { createRateLimiter, withCharge, type RateLimitCharge, type RateLimitDecision, type RateLimiter, type Remembr } from '../index.js';
+import { attachCharge, createRateLimiter, withCharge, type RateLimitCharge, type RateLimitDecision, type RateLimiter, type Remembr } from '../index.js';
 import { presentedKey } from './auth.js';
 import { HttpError, type ErrorBody } from './errors.js';
 import { rateLimitFields, type RateLimitHeaderOptions } from './rate-limit-headers.js';
@@ -97,20 +97,26 @@ export function chargeRequests(api: FastifyInstance, limiter: RateLimiter, heade
       return;
     }
     charges.set(request, charge);
-    withCharge(charge, done);
+    // Onto the request's deadline scope (oneDeadline opened it): no scope of its own to pay for.
+    if (attachCharge(charge)) done();
+    else withCharge(charge, done);
   });
-  api.addHook('onSend', async (request, reply, payload) => {
+  // A callback hook, not an async one: the usual request (its script carried the charge) costs no promise here.
+  api.addHook('onSend', (request, reply, payload, done) => {
     const charge = charges.get(request);
-    if (charge === undefined) return payload;
+    if (charge === undefined) return done(null, payload);
     // Once: should settling fail with a bug, the error answer it becomes passes here again.
     charges.delete(request);
     // A store call saw the decision: the answer already follows it (a refusal was thrown there and answered).
     const answered = charge.observed;
-    const decision = await charge.settle();
-    if (decision === undefined) return payload;
-    if (decision.reason !== 'store_unavailable') reply.headers(rateLimitHeaders('default', limiter, decision, headerOptions));
-    if (decision.allowed || answered) return payload;
-    return answerInstead(request, reply, refusal(decision));
+    const finish = (decision: RateLimitDecision | undefined) => {
+      if (decision === undefined) return done(null, payload);
+      if (decision.reason !== 'store_unavailable') reply.headers(rateLimitHeaders('default', limiter, decision, headerOptions));
+      if (decision.allowed || answered) return done(null, payload);
+      return done(null, answerInstead(request, reply, refusal(decision)));
+    };
+    if (charge.decided) return finish(charge.decision);
+    charge.settle().then(finish, (err: Error) => done(err));
   });
 }
 

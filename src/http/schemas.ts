@@ -1,5 +1,5 @@
 import { Type, type SchemaOptions, type TArray, type TLiteral, type TNull, type TSchema, type TString, type TUnion } from '@sinclair/typebox';
-import { CONTENT_PART_TYPES, IMAGE_DETAILS, LONG_TERM_TTL, MAX_METADATA_BYTES, MAX_PATCH_DEPTH, MESSAGE_LIMITS, MESSAGE_ROLES, SHORT_TERM_TTL } from '../index.js';
+import { CONTENT_PART_TYPES, IMAGE_DETAILS, LONG_TERM_TTL, MAX_METADATA_BYTES, MAX_PATCH_DEPTH, MESSAGE_LIMITS, MESSAGE_ROLES, SHORT_TERM_TTL, TOKEN_ENCODINGS } from '../index.js';
 import { ERROR_CODES } from './errors.js';
 import { ID_PATTERN, ID_RULE } from './id-rule.js';
 
@@ -94,10 +94,18 @@ export const Readiness = Type.Object({ status: oneOf(['ready', 'not_ready']), re
 
 // Sessions
 
+export const TokenEncoding = oneOf(TOKEN_ENCODINGS, {
+  $id: 'TokenEncoding',
+  description:
+    'The encoding a session’s window counts tokens in: cl100k_base (GPT-4, GPT-3.5) or o200k_base (GPT-4o, o1 and later). ' +
+    'Chosen per session at creation; a session created without one uses TOKEN_ENCODING',
+});
+
 export const CreateSession = Type.Object(
   {
     agent_id: Id('The agent the session belongs to'),
     metadata: Type.Optional(JsonObject(`Any JSON object, at most ${MAX_METADATA_BYTES} bytes (16 KiB) as JSON`)),
+    token_encoding: Type.Optional(ref(TokenEncoding)),
   },
   { $id: 'CreateSession', additionalProperties: false },
 );
@@ -108,8 +116,9 @@ export const Session = Type.Object(
     user_id: Type.String(),
     agent_id: Type.String(),
     metadata: JsonObject('The session’s working data: what it was created with, as patched since'),
+    token_encoding: ref(TokenEncoding),
     created_at: Type.String({ format: 'date-time' }),
-    expires_in: Type.Integer({ description: 'Seconds until the session expires unless refreshed' }),
+    expires_in: Type.Integer({ description: 'Seconds until the session expires unless refreshed (a new or refreshed session lives SESSION_TTL, an hour by default)' }),
   },
   { $id: 'Session' },
 );
@@ -216,7 +225,7 @@ export const Message = Type.Object(
   {
     id: Type.String(),
     ...messageFields(),
-    tokens: Type.Integer({ description: 'Tokens a model reads for this message (content text, name, tool names and arguments) in TOKEN_ENCODING' }),
+    tokens: Type.Integer({ description: 'Tokens a model reads for this message (content text, name, tool names and arguments) in the session’s token_encoding' }),
     created_at: Type.String({ format: 'date-time' }),
   },
   { $id: 'Message', description: 'A stored message: exactly what was appended, with its id, token count and time' },
@@ -358,6 +367,7 @@ export const COMPONENT_SCHEMAS: readonly TSchema[] = [
   Health,
   Liveness,
   Readiness,
+  TokenEncoding,
   CreateSession,
   Session,
   SessionPatch,

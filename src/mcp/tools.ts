@@ -8,6 +8,7 @@ import {
   NotInitializedError,
   OutcomeUnknownError,
   StoreError,
+  TOKEN_ENCODINGS,
   ValidationError,
   type MessageContent,
   type Remembr,
@@ -90,8 +91,20 @@ function defineTools(remembr: Remembr): Array<ToolDefinition<z.ZodRawShape>> {
       input: {
         agent_id: Id('The agent the session belongs to'),
         metadata: z.record(z.string(), z.unknown()).optional().describe('Any JSON object to keep with the session'),
+        token_encoding: z.enum(TOKEN_ENCODINGS).optional().describe("The encoding the session's window counts tokens in (default: the service's TOKEN_ENCODING)"),
       },
-      run: async ({ agent_id, metadata }, userId) => snake(await sessions.create(userId, { agentId: agent_id, metadata })),
+      run: async ({ agent_id, metadata, token_encoding }, userId) =>
+        snake(await sessions.create(userId, { agentId: agent_id, metadata, tokenEncoding: token_encoding })),
+    }),
+    tool({
+      name: 'session_patch',
+      description:
+        "Change a session's metadata with a JSON Merge Patch (RFC 7386), atomically: a member set to null is removed, an object merges member by member, anything else replaces the member. Returns the session.",
+      input: {
+        session_id: sessionId,
+        metadata: z.record(z.string(), z.unknown()).describe('The merge patch of the metadata, e.g. {"step": 2, "draft": null}'),
+      },
+      run: async ({ session_id, metadata }, userId) => snake((await sessions.patchMetadata(userId, session_id, metadata)) ?? throwing(notFound('Session'))),
     }),
     tool({
       name: 'session_get',

@@ -5,6 +5,7 @@ import { assertId, LONG_TERM_TTL, SHORT_TERM_TTL } from '../keys.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
 import { sessionKeys } from '../sessions/session-keys.js';
+import { chosenEncoding } from '../sessions/session-store.js';
 import { IDEMPOTENCY_TTL, onceFor, runOnce, type IdempotencyOptions, type Once } from '../idempotency/once.js';
 import type { Reply, Store } from '../store/port.js';
 import {
@@ -81,12 +82,15 @@ export interface Checkpoint {
   messageCount: number;
 }
 
+/** Sessions whose encoding one ShortTermMemory remembers (a few hundred KiB at most). */
+const SESSION_ENCODINGS_KEPT = 10_000;
+
 export interface ShortTermMemoryOptions {
   logger?: Logger;
   metrics?: Metrics;
   /** Token budget of one window, in `tokenEncoding` tokens. @default 4000 */
   maxTokens?: number;
-  /** The encoding tokens are counted in. @default 'cl100k_base' */
+  /** The encoding tokens are counted in, for a session that chose none at creation. @default 'cl100k_base' */
   tokenEncoding?: TokenEncoding;
   /** Largest message content in bytes (UTF-8). @default 32768 */
   maxMessageBytes?: number;
@@ -125,6 +129,8 @@ export class ShortTermMemory {
   readonly #maxTokens: number;
   readonly #maxMessageBytes: number;
   readonly #encoding: TokenEncoding;
+  /** Session key → the encoding its window counts in (see #encodingOf), oldest entry dropped first. */
+  readonly #sessionEncodings = new Map<string, TokenEncoding>();
   readonly #ttlMs: number;
   readonly #checkpointTtlMs: number;
   readonly #maxCheckpoints: number;
@@ -165,7 +171,8 @@ export class ShortTermMemory {
    * the window once.
    */
   async append(userId: string, sessionId: string, input: MessageInput, options?: IdempotencyOptions): Promise<AppendResult | null> {
-    const checked = [await this.#check(input, '')];
+    const valid = checkMessage(input, this.#maxMessageBytes, '');
+    const checked = [await this.#counted(valid, '', await this.#encodingOf(userId, sessionId))];
     const once = onceFor(options, userId, 'memory.append', { sessionId, message: checked[0]!.input }, this.#idempotencyTtlSeconds);
     const appended = await this.#appendChecked(userId, sessionId, checked, once);
     if (appended === null) return null;
@@ -185,14 +192,32 @@ export class ShortTermMemory {
     if (!Array.isArray(inputs) || inputs.length < 1 || inputs.length > MESSAGE_LIMITS.turnMessages) {
       throw new ValidationError(`messages must be an array of 1 to ${MESSAGE_LIMITS.turnMessages} messages`, 'messages');
     }
-    const checked = await Promise.all(inputs.map((input, i) => this.#check(input, `messages[${i}]`)));
+    const valid = inputs.map((input, i) => checkMessage(input, this.#maxMessageBytes, `messages[${i}]`));
+    const encoding = await this.#encodingOf(userId, sessionId);
+    const checked = await Promise.all(valid.map((message, i) => this.#counted(message, `messages[${i}]`, encoding)));
     const once = onceFor(options, userId, 'memory.appendTurn', { sessionId, messages: checked.map((c) => c.input) }, this.#idempotencyTtlSeconds);
     return this.#appendChecked(userId, sessionId, checked, once);
   }
 
-  async #check(input: MessageInput, prefix: string): Promise<CheckedMessage & { tokens: number; prefix: string }> {
-    const checked = checkMessage(input, this.#maxMessageBytes, prefix);
-    const tokens = await countTokensOf(checked.texts, this.#encoding);
+  /**
+   * The encoding the session's window counts in: its own when it chose one at creation, else `tokenEncoding`.
+   * A session's choice never changes and its id is never reused, so once read it is remembered. A session that is
+   * not there is not remembered: the write's script finds it missing and answers so.
+   */
+  async #encodingOf(userId: string, sessionId: string): Promise<TokenEncoding> {
+    const key = sessionKeys(userId, sessionId).session;
+    const known = this.#sessionEncodings.get(key);
+    if (known !== undefined) return known;
+    const text = await this.#store.get(key);
+    if (text === null) return this.#encoding;
+    const encoding = chosenEncoding(text) ?? this.#encoding;
+    if (this.#sessionEncodings.size >= SESSION_ENCODINGS_KEPT) this.#sessionEncodings.delete(this.#sessionEncodings.keys().next().value!);
+    this.#sessionEncodings.set(key, encoding);
+    return encoding;
+  }
+
+  async #counted(checked: CheckedMessage, prefix: string, encoding: TokenEncoding): Promise<CheckedMessage & { tokens: number; prefix: string }> {
+    const tokens = await countTokensOf(checked.texts, encoding);
     if (tokens > this.#maxTokens) {
       this.#countAppend('too_large');
       throw new CapacityError(`${prefix || 'the message'} is ${tokens} tokens, more than the whole window budget of ${this.#maxTokens}`, prefix || 'content');
@@ -338,7 +363,7 @@ export class ShortTermMemory {
     if (!Number.isSafeInteger(commit.summaryVersion) || commit.summaryVersion < 0) {
       throw new ValidationError('summaryVersion must be the whole number read with the buffer', 'summaryVersion');
     }
-    const tokens = await countTokens(summary, this.#encoding);
+    const tokens = await countTokens(summary, await this.#encodingOf(userId, sessionId));
     const keys = sessionKeys(userId, sessionId);
     const once = onceFor(options, userId, 'memory.commitSummary', { sessionId, summary, throughId, summaryVersion: commit.summaryVersion }, this.#idempotencyTtlSeconds);
     const reply = (

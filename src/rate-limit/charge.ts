@@ -1,6 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { StoreError, StoreUnavailableError } from '../errors.js';
+import { requestScope, withinScope } from '../store/deadline.js';
 import { hashSlot } from '../store/hash-slot.js';
 import type { Reply, Script, Store } from '../store/port.js';
 import type { RateLimitDecision } from './rate-limiter.js';
@@ -43,16 +43,29 @@ export interface ChargeParts {
   refusal(decision: RateLimitDecision): Error;
 }
 
-const scope = new AsyncLocalStorage<RateLimitCharge>();
-
-/** Runs `fn` (and everything it starts) with `charge` pending, for its store calls to carry. */
+/**
+ * Runs `fn` (and everything it starts) with `charge` pending, for its store calls to carry, under the deadline of
+ * the scope it is called in (none outside one).
+ */
 export function withCharge<T>(charge: RateLimitCharge, fn: () => T): T {
-  return scope.run(charge, fn);
+  return withinScope({ expiresAt: requestScope()?.expiresAt ?? Number.POSITIVE_INFINITY, charge }, fn);
+}
+
+/**
+ * Makes `charge` the pending charge of the current request scope (withinDeadline) for the rest of the request:
+ * what the HTTP shell does, without the cost of a scope of its own. False when there is no scope, or it already
+ * has a charge: then use withCharge.
+ */
+export function attachCharge(charge: RateLimitCharge): boolean {
+  const scope = requestScope();
+  if (scope === undefined || scope.charge !== undefined) return false;
+  scope.charge = charge;
+  return true;
 }
 
 /** The charge of the request being served, or undefined. */
 export function currentCharge(): RateLimitCharge | undefined {
-  return scope.getStore();
+  return requestScope()?.charge as RateLimitCharge | undefined;
 }
 
 type State = 'pending' | 'sent' | 'decided';
@@ -89,6 +102,11 @@ export class RateLimitCharge {
    */
   get observed(): boolean {
     return this.#observed;
+  }
+
+  /** True once the decision is made (or known to be unknowable). */
+  get decided(): boolean {
+    return this.#state === 'decided';
   }
 
   /** True until someone sends the check. */
@@ -171,8 +189,8 @@ export class RateLimitCharge {
     const { store, step, key, args } = this.#parts;
     let reply: Reply;
     try {
-      // Outside this charge's scope, so the limiter's own call (through the same wrappers) is not held for it.
-      reply = await scope.exit(() => store.run(step.script, [key], args));
+      // Outside this charge (same deadline), so the limiter's own call, through the same wrappers, is not held for it.
+      reply = await withinScope({ expiresAt: requestScope()?.expiresAt ?? Number.POSITIVE_INFINITY }, () => store.run(step.script, [key], args));
     } catch (err) {
       this.#failed(err);
       if (!(err instanceof StoreError)) throw err;

@@ -57,6 +57,7 @@ describe.each(cachedBackends)('SessionStore on %s', (backend) => {
       userId: alice,
       agentId: 'agent-1',
       metadata: { topic: 'billing', depth: 2 },
+      tokenEncoding: 'cl100k_base',
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       expiresIn: SESSION_TTL,
     });

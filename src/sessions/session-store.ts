@@ -6,6 +6,7 @@ import { assertId, LONG_TERM_TTL, SESSION_TTL, SHORT_TERM_TTL } from '../keys.js
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { Metrics, type Counter } from '../observability/metrics.js';
 import { IDEMPOTENCY_TTL, onceFor, runOnce, type IdempotencyOptions } from '../idempotency/once.js';
+import { TOKEN_ENCODINGS, type TokenEncoding } from '../memory/tokens.js';
 import type { Reply, Store } from '../store/port.js';
 import { getWithTtlScript, readPairs } from '../store/store-scripts.js';
 import { ownedKeys, sessionIndexKey, sessionKeys } from './session-keys.js';
@@ -24,10 +25,23 @@ export interface Session {
   userId: string;
   agentId: string;
   metadata: SessionMetadata;
+  /**
+   * The encoding its window counts tokens in: the one chosen at creation, else the configured default
+   * (`SessionStoreOptions.tokenEncoding`, which the composition root sets to the window's TOKEN_ENCODING).
+   */
+  tokenEncoding: TokenEncoding;
   /** ISO-8601, UTC. */
   createdAt: string;
   /** Whole seconds until the session expires unless refreshed. */
   expiresIn: number;
+}
+
+/** What a new session is made of. */
+export interface SessionInput {
+  agentId: string;
+  metadata?: SessionMetadata;
+  /** Count this session's window in this encoding rather than the configured one (a model family of its own). */
+  tokenEncoding?: TokenEncoding;
 }
 
 export interface SessionStoreOptions {
@@ -51,6 +65,11 @@ export interface SessionStoreOptions {
   deleteBatchSize?: number;
   /** How long an idempotency record is kept. @default IDEMPOTENCY_TTL */
   idempotencyTtlSeconds?: number;
+  /**
+   * The encoding reported for a session created without one: set it to the ShortTermMemory's `tokenEncoding`,
+   * which is what such a session's window counts in. @default 'cl100k_base'
+   */
+  tokenEncoding?: TokenEncoding;
 }
 
 /** What is stored under the session key; the TTL is the key's own. */
@@ -60,6 +79,8 @@ interface StoredSession {
   agentId: string;
   metadata: SessionMetadata;
   createdAt: string;
+  /** Only when chosen at creation: a session without one follows the configured encoding. */
+  tokenEncoding?: TokenEncoding;
 }
 
 /** The largest session metadata by default, in bytes of JSON (16 KiB). */
@@ -90,6 +111,7 @@ export class SessionStore {
   readonly #deleteBatchSize: number;
   readonly #idempotencyTtlSeconds: number;
   readonly #expired: Counter;
+  readonly #defaultEncoding: TokenEncoding;
 
   constructor(store: Store, options: SessionStoreOptions = {}) {
     this.#store = store;
@@ -101,6 +123,7 @@ export class SessionStore {
     this.#maxMetadataBytes = positiveWhole(options.maxMetadataBytes ?? MAX_METADATA_BYTES, 'maxMetadataBytes');
     this.#deleteBatchSize = options.deleteBatchSize ?? 100;
     this.#idempotencyTtlSeconds = assertTtl(options.idempotencyTtlSeconds ?? IDEMPOTENCY_TTL, 'idempotencyTtlSeconds');
+    this.#defaultEncoding = assertEncoding(options.tokenEncoding ?? 'cl100k_base', 'tokenEncoding');
     // Declared up front, so the series reads 0 until the first expiry instead of being absent.
     this.#expired = this.#metrics.counter(
       'remembr_session_expirations_total',
@@ -115,8 +138,9 @@ export class SessionStore {
   }
 
   /** With an idempotency key, a retry answers with the session the first attempt created instead of a second one. */
-  async create(userId: string, input: { agentId: string; metadata?: SessionMetadata }, options?: IdempotencyOptions): Promise<Session> {
+  async create(userId: string, input: SessionInput, options?: IdempotencyOptions): Promise<Session> {
     const agentId = assertId(input?.agentId, 'agent_id');
+    const tokenEncoding = input.tokenEncoding === undefined ? undefined : assertEncoding(input.tokenEncoding, 'tokenEncoding');
     const metadata = input.metadata ?? {};
     if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
       throw new ValidationError('metadata must be a JSON object', 'metadata');
@@ -128,6 +152,7 @@ export class SessionStore {
       metadata,
       createdAt: new Date().toISOString(),
     };
+    if (tokenEncoding !== undefined) session.tokenEncoding = tokenEncoding;
     let text: string;
     try {
       text = encodeJson(session);
@@ -139,7 +164,7 @@ export class SessionStore {
       throw new ValidationError(`metadata is ${metadataBytes} bytes as JSON; at most ${this.#maxMetadataBytes} are accepted`, 'metadata');
     }
     const keys = sessionKeys(userId, session.sessionId);
-    const once = onceFor(options, userId, 'session.create', { agentId, metadata }, this.#idempotencyTtlSeconds);
+    const once = onceFor(options, userId, 'session.create', { agentId, metadata, tokenEncoding }, this.#idempotencyTtlSeconds);
     const { args, reply, replayed } = await runOnce(this.#store, createSessionScript, [keys.session, sessionIndexKey(userId)], [
       session.sessionId,
       text,
@@ -157,7 +182,7 @@ export class SessionStore {
       this.#countExpired(Number(pruned));
       this.#logger.debug({ userId, sessionId: session.sessionId }, 'Session created');
     }
-    return { ...stored, expiresIn: this.ttlSeconds };
+    return { ...stored, tokenEncoding: stored.tokenEncoding ?? this.#defaultEncoding, expiresIn: this.ttlSeconds };
   }
 
   /** The session with its remaining lifetime, or null when it is missing, expired, or another user's. */
@@ -165,7 +190,7 @@ export class SessionStore {
     const keys = sessionKeys(userId, sessionId);
     // The store's own read of a value with its TTL, which its client cache (when on) can answer.
     const [[text, ttlMs]] = readPairs(await this.#store.run(getWithTtlScript, [keys.session], [])) as [[string | null, number]];
-    return text === null ? null : fromStored(text, ttlMs);
+    return text === null ? null : fromStored(text, ttlMs, this.#defaultEncoding);
   }
 
   /** Extends the session (and its window) to the full TTL; null when it is missing or expired. */
@@ -176,7 +201,7 @@ export class SessionStore {
       [keys.session, sessionIndexKey(userId), keys.systemMessages, keys.conversation, keys.windowState, keys.evicted],
       [sessionId, this.#ttlMs, this.#retainMs, this.#windowTtlMs],
     );
-    const session = toSession(reply);
+    const session = toSession(reply, this.#defaultEncoding);
     if (session) this.#count('refresh');
     return session;
   }
@@ -229,7 +254,7 @@ export class SessionStore {
       throw new CapacityError(`the patched metadata would be ${String(rest[0])} bytes as JSON; at most ${this.#maxMetadataBytes} are kept, so nothing was changed`, 'metadata');
     }
     if (!replayed) this.#count('patch');
-    return toSession(rest);
+    return toSession(rest, this.#defaultEncoding);
   }
 
   /** The user's live sessions, soonest to expire first. */
@@ -243,7 +268,7 @@ export class SessionStore {
         // A session deleted or expired since the index was read is simply not listed.
         if (text === null) return;
         const expiresInMs = batch[i]!.expiresAt - now;
-        if (expiresInMs > 0) sessions.push(fromStored(text, expiresInMs));
+        if (expiresInMs > 0) sessions.push(fromStored(text, expiresInMs, this.#defaultEncoding));
       });
     }
     return sessions;
@@ -306,21 +331,35 @@ function objectDepth(value: unknown, depth: number): number {
   return deepest;
 }
 
-function toSession(reply: Reply): Session | null {
+function toSession(reply: Reply, defaultEncoding: TokenEncoding): Session | null {
   if (reply === null) return null;
   const [text, ttlMs] = reply as [string, number];
-  return fromStored(text, ttlMs);
+  return fromStored(text, ttlMs, defaultEncoding);
 }
 
-function fromStored(text: string, ttlMs: number): Session {
+function fromStored(text: string, ttlMs: number, defaultEncoding: TokenEncoding): Session {
   const stored = JSON.parse(text) as StoredSession;
   return {
     sessionId: stored.sessionId,
     userId: stored.userId,
     agentId: stored.agentId,
     metadata: stored.metadata,
+    tokenEncoding: stored.tokenEncoding ?? defaultEncoding,
     createdAt: stored.createdAt,
     // Rounded up: a session with 200 ms left is still there, and says so.
     expiresIn: Math.max(1, Math.ceil(ttlMs / 1000)),
   };
+}
+
+/** The encoding a stored session chose at creation; undefined when it chose none, so the configured one applies. */
+export function chosenEncoding(text: string): TokenEncoding | undefined {
+  const chosen = (JSON.parse(text) as Partial<StoredSession>).tokenEncoding;
+  return chosen !== undefined && TOKEN_ENCODINGS.includes(chosen) ? chosen : undefined;
+}
+
+function assertEncoding(value: unknown, field: string): TokenEncoding {
+  if (!TOKEN_ENCODINGS.includes(value as TokenEncoding)) {
+    throw new ValidationError(`${field} must be one of ${TOKEN_ENCODINGS.join(', ')} (got ${String(JSON.stringify(value)).slice(0, 40)})`, field);
+  }
+  return value as TokenEncoding;
 }

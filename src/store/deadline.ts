@@ -8,7 +8,18 @@ import { performance } from 'node:perf_hooks';
  * REDIS_COMMAND_TIMEOUT_MS, not twice it. A call started with nothing left is not sent at all, so it is refused as
  * not applied.
  */
-const scope = new AsyncLocalStorage<{ readonly expiresAt: number }>();
+const scope = new AsyncLocalStorage<RequestScope>();
+
+/**
+ * What one request carries through everything it starts: its deadline, and its pending rate-limit charge
+ * (rate-limit/charge.ts). One AsyncLocalStorage for both: with Node 20's async_hooks storage, every storage in use
+ * adds a copy to every promise the process makes, so a request's other companions ride on this one.
+ */
+export interface RequestScope {
+  readonly expiresAt: number;
+  /** Set by the rate-limit shell for the rest of the request; typed by its owner (charge.ts). */
+  charge?: unknown;
+}
 
 /** Runs `fn` (and everything it starts) under a deadline `ms` from now, on the performance.now() clock. */
 export function withinDeadline<T>(ms: number, fn: () => T): T {
@@ -18,4 +29,14 @@ export function withinDeadline<T>(ms: number, fn: () => T): T {
 /** When the current scope's deadline passes (performance.now() ms), or undefined outside any scope. */
 export function currentDeadline(): number | undefined {
   return scope.getStore()?.expiresAt;
+}
+
+/** The current request scope, or undefined outside any. */
+export function requestScope(): RequestScope | undefined {
+  return scope.getStore();
+}
+
+/** Runs `fn` (and everything it starts) in `within`, a scope of its own. */
+export function withinScope<T>(within: RequestScope, fn: () => T): T {
+  return scope.run(within, fn);
 }

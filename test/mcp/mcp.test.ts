@@ -27,6 +27,7 @@ const TOOLS = [
   'session_delete',
   'session_get',
   'session_list',
+  'session_patch',
   'task_peek',
   'task_put',
   'task_take',
@@ -73,6 +74,8 @@ async function fullFlow(call: (name: string, args?: Record<string, unknown>) => 
   expect(created.structuredContent).toMatchObject({ agent_id: 'planner', metadata: { goal: 'trip' } });
   expect((await call('session_get', { session_id })).structuredContent).toMatchObject({ session_id, agent_id: 'planner' });
   expect((await call('session_list')).structuredContent!.sessions.map((s: { session_id: string }) => s.session_id)).toContain(session_id);
+  const patched = await call('session_patch', { session_id, metadata: { goal: null, leg: { from: 'Porto' } } });
+  expect(patched.structuredContent).toMatchObject({ session_id, metadata: { leg: { from: 'Porto' } } });
 
   await call('messages_append', { session_id, role: 'system', content: 'You plan trips.' });
   const appended = await call('messages_append', { session_id, role: 'user', content: 'Lisbon in May?' });

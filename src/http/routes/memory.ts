@@ -263,6 +263,7 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createCheckpoint',
         tags,
         summary: 'Save the window as a checkpoint',
+        description: 'A session keeps its 20 newest checkpoints (saving a 21st drops the oldest), each for LONG_TERM_TTL (a day).',
         headers: IdempotencyHeaders,
         params: SessionParams,
         response: { 201: ref(Checkpoint), 404: sessionMissing },

@@ -21,10 +21,27 @@ describe.each(backends)('/api/v1/sessions on %s', (backend) => {
       user_id: 'alice',
       agent_id: 'agent-7',
       metadata: { channel: 'chat', nested: { ok: [1, null] } },
+      token_encoding: 'cl100k_base',
       created_at: expect.stringMatching(/Z$/),
       expires_in: SESSION_TTL,
     });
     expect((await create()).metadata).toEqual({});
+  });
+
+  it('POST /sessions takes a token_encoding for the session’s window; without one the session uses TOKEN_ENCODING', async () => {
+    const text = 'नमस्ते दुनिया, आप कैसे हैं?';
+    const tokens: Record<string, number> = {};
+    for (const token_encoding of ['o200k_base', 'cl100k_base', undefined]) {
+      const created = await create(asAlice, { agent_id: 'counter', ...(token_encoding ? { token_encoding } : {}) });
+      expect(created.token_encoding).toBe(token_encoding ?? 'cl100k_base');
+      expect((await call('GET', `/sessions/${created.session_id}`)).json().token_encoding).toBe(created.token_encoding);
+      const appended = await call('POST', `/sessions/${created.session_id}/messages`, asAlice, { role: 'user', content: text });
+      tokens[String(token_encoding)] = appended.json().message.tokens;
+    }
+    expect(tokens).toEqual({ o200k_base: 10, cl100k_base: 27, undefined: 27 });
+    const bad = await call('POST', '/sessions', asAlice, { agent_id: 'counter', token_encoding: 'p50k_base' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details).toEqual([expect.objectContaining({ field: 'token_encoding', allowed: ['cl100k_base', 'o200k_base'] })]);
   });
 
   it('GET /sessions/{id} returns the session with the time it has left', async () => {

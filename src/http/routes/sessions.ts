@@ -17,6 +17,7 @@ export function sessionBody(session: SessionData) {
     user_id: session.userId,
     agent_id: session.agentId,
     metadata: session.metadata,
+    token_encoding: session.tokenEncoding,
     created_at: session.createdAt,
     expires_in: session.expiresIn,
   };
@@ -34,8 +35,8 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/sessions',
     { schema: { operationId: 'createSession', tags, summary: 'Start a session', headers: IdempotencyHeaders, body: ref(CreateSession), response: { 201: ref(Session) } } },
     async (request, reply) => {
-      const { agent_id: agentId, metadata } = request.body;
-      const session = await sessions.create(request.caller.userId, { agentId, metadata }, idempotencyOf(request));
+      const { agent_id: agentId, metadata, token_encoding: tokenEncoding } = request.body;
+      const session = await sessions.create(request.caller.userId, { agentId, metadata, tokenEncoding }, idempotencyOf(request));
       return reply.code(201).send(sessionBody(session));
     },
   );
