@@ -126,13 +126,16 @@ describe.each(allBackends)('rate-limit charges on %s', (backend) => {
     expect(onceScript(echoScript).name).toBe('test-echo-args+once');
   });
 
-  it.skipIf(backend === 'memory')('keeps carrying after SCRIPT FLUSH (EVALSHA falls back to EVAL)', async () => {
-    const { store, key, charge } = setup('fixed-window', 10);
-    await within(charge(), () => store.run(echoScript, [key('n')], []));
-    await sendToEveryServer(ctx.store, ['SCRIPT', 'FLUSH']);
-    const pending = charge();
-    await within(pending, () => store.run(echoScript, [key('n')], []));
-    expect(pending.decision).toMatchObject({ allowed: true, remaining: 8 });
-    expect(await writes(ctx.store, key('n'))).toBe(2);
-  });
+  // Only Redis caches scripts by SHA (the memory store runs each script's twin directly).
+  if (backend !== 'memory') {
+    it('keeps carrying after SCRIPT FLUSH (EVALSHA falls back to EVAL)', async () => {
+      const { store, key, charge } = setup('fixed-window', 10);
+      await within(charge(), () => store.run(echoScript, [key('n')], []));
+      await sendToEveryServer(ctx.store, ['SCRIPT', 'FLUSH']);
+      const pending = charge();
+      await within(pending, () => store.run(echoScript, [key('n')], []));
+      expect(pending.decision).toMatchObject({ allowed: true, remaining: 8 });
+      expect(await writes(ctx.store, key('n'))).toBe(2);
+    });
+  }
 });
