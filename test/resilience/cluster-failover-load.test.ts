@@ -4,6 +4,7 @@ import { startRedisCluster, type RedisCluster } from '../support/redis-cluster.j
 import type { RedisServer } from '../support/redis-server.js';
 import { startService, type ServiceProcess } from '../support/service.js';
 import { checkLedger, runWorkload, summarize, untilWritable, type WorkloadReport } from '../support/workload.js';
+import { workloadServiceEnv } from './workload-service.js';
 
 /**
  * The master holding the users' sessions is SIGKILLed in the middle of a 24-client mixed workload through the real
@@ -56,13 +57,9 @@ describe.each([
     replicas = await cluster.replicasOf(victim);
     expect(replicas).toHaveLength(2);
     service = await startService({
-      REDIS_URL: cluster.nodes[2]!.url,
-      REDIS_CLUSTER: 'true',
+      ...workloadServiceEnv({ REDIS_URL: cluster.nodes[2]!.url, REDIS_CLUSTER: 'true' }, COMMAND_TIMEOUT_MS),
+      // Users whose slot is on the victim, and info lines: the test reads the "failed over" line.
       REMEMBR_API_KEYS: users.map((user, i) => `${user}:${keys[i]}`).join(','),
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      SHORT_TERM_MAX_TOKENS: '10000000',
-      REDIS_COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS),
-      REDIS_CONNECT_TIMEOUT_MS: '500',
       LOG_LEVEL: 'info',
       ...durableEnv,
     });

@@ -3,6 +3,7 @@ import { startRedisSentinelSet, type RedisSentinelSet } from '../support/redis-s
 import type { RedisServer } from '../support/redis-server.js';
 import { startService, type ServiceProcess } from '../support/service.js';
 import { checkLedger, runWorkload, summarize, untilWritable, type WorkloadReport } from '../support/workload.js';
+import { WORKLOAD_KEYS as KEYS, workloadServiceEnv } from './workload-service.js';
 
 /**
  * The primary of a Sentinel set is SIGKILLed in the middle of a 20-client mixed workload through the real service
@@ -13,7 +14,6 @@ import { checkLedger, runWorkload, summarize, untilWritable, type WorkloadReport
  * acknowledged write may be lost; with them off the loss is only measured (asynchronous replication may lose some).
  * Longer runs: FAILOVER_LOAD_MS=30000 npx vitest run test/resilience/failover-load.test.ts
  */
-const KEYS = ['alice-resilience-key-000000001', 'bob-resilience-key-00000000002'];
 const COMMAND_TIMEOUT_MS = 500;
 const DURATION_MS = Number(process.env.FAILOVER_LOAD_MS ?? 8000);
 const KILL_AT_MS = Math.min(2500, DURATION_MS / 3);
@@ -33,14 +33,7 @@ describe.each([
   beforeAll(async () => {
     set = await startRedisSentinelSet({ replicas });
     service = await startService({
-      REDIS_SENTINELS: set.sentinelList,
-      REDIS_SENTINEL_NAME: set.name,
-      REMEMBR_API_KEYS: `alice:${KEYS[0]},bob:${KEYS[1]}`,
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      SHORT_TERM_MAX_TOKENS: '10000000',
-      REDIS_COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS),
-      REDIS_CONNECT_TIMEOUT_MS: '500',
-      LOG_LEVEL: 'warn',
+      ...workloadServiceEnv({ REDIS_SENTINELS: set.sentinelList, REDIS_SENTINEL_NAME: set.name }, COMMAND_TIMEOUT_MS),
       ...durableEnv,
     });
     victim = await set.primary();
