@@ -19,13 +19,7 @@ if version ~= tonumber(ARGV[4]) then
   return {-1, version}
 end
 local buffer = redis.call('LRANGE', KEYS[5], 0, -1)
-local through = nil
-for i, element in ipairs(buffer) do
-  local _, _, _, id = readHeader(element)
-  if id == ARGV[3] then
-    through = i
-  end
-end
+local through = findMessage(buffer, ARGV[3])
 if not through then
   return {-2}
 end

@@ -24,23 +24,15 @@ if ARGV[1] == '' then
   return {1, deleted}
 end
 
-for _, element in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
-  local _, _, tokens, id = readHeader(element)
-  if id == ARGV[1] then
-    redis.call('LREM', KEYS[2], 1, element)
-    redis.call('HINCRBY', KEYS[4], 'system_tokens', -tokens)
-    touchWindow(sessionTtl, tonumber(ARGV[2]))
-    return {1, {id}}
-  end
+local systemAt, systemMessage, _, systemTokens = findMessage(redis.call('LRANGE', KEYS[2], 0, -1), ARGV[1])
+if systemAt then
+  redis.call('LREM', KEYS[2], 1, systemMessage)
+  redis.call('HINCRBY', KEYS[4], 'system_tokens', -systemTokens)
+  touchWindow(sessionTtl, tonumber(ARGV[2]))
+  return {1, {ARGV[1]}}
 end
 local conversation = redis.call('LRANGE', KEYS[3], 0, -1)
-local target = nil
-for _, element in ipairs(conversation) do
-  local _, unit, _, id = readHeader(element)
-  if id == ARGV[1] then
-    target = unit
-  end
-end
+local _, _, target = findMessage(conversation, ARGV[1])
 if not target then
   return {-1}
 end

@@ -28,3 +28,15 @@ local function readHeader(element)
   local old = cjson.decode(element)
   return old.seq, old.seq, old.tokens, old.id
 end
+
+-- The message with this id in a list of stored messages: its position, the element, its unit and its tokens, or
+-- nil when it is not there (ids are unique within a window).
+local function findMessage(list, id)
+  for i, element in ipairs(list) do
+    local _, unit, tokens, messageId = readHeader(element)
+    if messageId == id then
+      return i, element, unit, tokens
+    end
+  end
+  return nil
+end
