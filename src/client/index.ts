@@ -22,6 +22,18 @@ export type { components, operations, paths };
 export type Schemas = components['schemas'];
 type Query<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>;
 
+/**
+ * A window answer with its `messages` typed by the `format` asked for: the schema can only say "either", but the
+ * caller knows which. A format that is itself a union (unknown until run time) keeps both.
+ */
+type InFormat<Answer extends { messages: unknown }, Q> = Omit<Answer, 'messages'> & {
+  messages: Q extends { format: 'openai' }
+    ? Schemas['OpenAIMessage'][]
+    : Q extends { format?: 'neutral' | undefined }
+      ? Schemas['Message'][]
+      : Schemas['Message'][] | Schemas['OpenAIMessage'][];
+};
+
 export interface RemembrClientOptions {
   /** Where the service is, e.g. `http://127.0.0.1:8000` (the routes add `/api/v1`). */
   baseUrl: string;
@@ -141,11 +153,16 @@ export class RemembrClient {
           body: { messages },
         }),
       ),
-    list: (sessionId: string, query?: Query<'getMessages'>, options?: CallOptions) =>
-      this.#read(options, (init) => this.raw.GET('/api/v1/sessions/{session_id}/messages', { ...init, params: { path: { session_id: sessionId }, query } })),
+    /** The window; its messages are `Message`s, or `OpenAIMessage`s with `{ format: 'openai' }`. */
+    list: <Q extends Query<'getMessages'> = { format?: undefined }>(sessionId: string, query?: Q, options?: CallOptions) =>
+      this.#read(options, (init) => this.raw.GET('/api/v1/sessions/{session_id}/messages', { ...init, params: { path: { session_id: sessionId }, query } })) as Promise<
+        InFormat<Schemas['MessageWindow'], Q>
+      >,
     /** What to send a model: system messages, the running summary, the recent turns. */
-    context: (sessionId: string, query?: Query<'getContext'>, options?: CallOptions) =>
-      this.#read(options, (init) => this.raw.GET('/api/v1/sessions/{session_id}/context', { ...init, params: { path: { session_id: sessionId }, query } })),
+    context: <Q extends Query<'getContext'> = { format?: undefined }>(sessionId: string, query?: Q, options?: CallOptions) =>
+      this.#read(options, (init) => this.raw.GET('/api/v1/sessions/{session_id}/context', { ...init, params: { path: { session_id: sessionId }, query } })) as Promise<
+        InFormat<Schemas['Context'], Q>
+      >,
     /** Not retried (no Idempotency-Key). */
     clear: (sessionId: string, options?: CallOptions) =>
       this.#write(options, (init) => this.raw.DELETE('/api/v1/sessions/{session_id}/messages', { ...init, params: { path: { session_id: sessionId } } })),

@@ -87,10 +87,22 @@ describe.each(backends)('the typed client against the service on %s', (backend) 
     ]);
     expect(turn.messages.map((m) => m.role)).toEqual(['assistant', 'tool']);
     const window = await alice.messages.list(session.session_id);
-    expectTypeOf(window).toEqualTypeOf<Schemas['MessageWindow']>();
+    // The messages are typed by the format asked for; a format known only at run time keeps both.
+    expectTypeOf(window.messages).toEqualTypeOf<Schemas['Message'][]>();
+    expectTypeOf(window.token_usage).toEqualTypeOf<Schemas['TokenUsage']>();
     expect(window.messages).toHaveLength(3);
+    expect(window.messages[2]!.id).toEqual(turn.messages[1]!.id);
     const openai = await alice.messages.list(session.session_id, { format: 'openai', last: '1' });
+    expectTypeOf(openai.messages).toEqualTypeOf<Schemas['OpenAIMessage'][]>();
     expect(openai.messages).toEqual([{ role: 'tool', content: '18°C, sunny', tool_call_id: 'call_1' }]);
+    expectTypeOf((await alice.messages.list(session.session_id, { format: 'neutral' })).messages).toEqualTypeOf<Schemas['Message'][]>();
+    const formatOf = (openai: boolean): 'openai' | 'neutral' => (openai ? 'openai' : 'neutral');
+    expectTypeOf((await alice.messages.list(session.session_id, { format: formatOf(true) })).messages).toEqualTypeOf<Schemas['Message'][] | Schemas['OpenAIMessage'][]>();
+    const context = await alice.messages.context(session.session_id, { format: 'openai' });
+    expectTypeOf(context.messages).toEqualTypeOf<Schemas['OpenAIMessage'][]>();
+    expectTypeOf(context.summary).toEqualTypeOf<string | null>();
+    expect(context.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
+    expectTypeOf((await alice.messages.context(session.session_id)).messages).toEqualTypeOf<Schemas['Message'][]>();
 
     const checkpoint = await alice.checkpoints.create(session.session_id);
     expectTypeOf(checkpoint).toEqualTypeOf<Schemas['Checkpoint']>();
