@@ -78,54 +78,87 @@ if systemTokens + addedSystem + summaryTokens + lastUnitTokens > budget then
   return {-1, systemTokens + addedSystem + summaryTokens, lastUnitTokens}
 end
 
+-- One RPUSH per list for the whole turn.
+local toSystem, toConversation = {}, {}
 for i = 1, count do
   local base = 5 + 5 * (i - 1)
   local element = '{"seq":' .. (seq + i) .. ',"unit":' .. plan[i] .. ',' .. string.sub(ARGV[base + 2], 2)
   if ARGV[base] == 'system' then
-    redis.call('RPUSH', KEYS[2], element)
+    toSystem[#toSystem + 1] = element
   else
-    redis.call('RPUSH', KEYS[3], element)
+    toConversation[#toConversation + 1] = element
     conversationTokens = conversationTokens + tonumber(ARGV[base + 1])
   end
 end
+if #toSystem > 0 then
+  redis.call('RPUSH', KEYS[2], unpack(toSystem))
+end
+if #toConversation > 0 then
+  redis.call('RPUSH', KEYS[3], unpack(toConversation))
+end
 systemTokens = systemTokens + addedSystem
 
-local evicted = {}
-while systemTokens + summaryTokens + conversationTokens > budget do
-  local oldest = redis.call('LINDEX', KEYS[3], 0)
-  if not oldest then
-    break
-  end
-  local _, unit = readHeader(oldest)
-  if unit == lastUnit then
-    break
-  end
-  -- The whole unit: its messages are contiguous, as nothing else may be appended while its calls are open.
-  repeat
-    local gone = redis.call('LPOP', KEYS[3])
-    redis.call('RPUSH', KEYS[5], gone)
-    local _, _, tokens, id = readHeader(gone)
-    conversationTokens = conversationTokens - tokens
+-- Eviction reads the oldest messages a few at a time and decides in Lua, then moves them with one LTRIM and one
+-- RPUSH: every element a script reads costs about as much as a small command, so the old LINDEX/LPOP/RPUSH/LINDEX
+-- per message was most of an append's time in Redis. Whole units leave, so the walk stops only at a unit's
+-- boundary: once the window fits, at the turn's last unit, or at the end of the list.
+local evicted, leaving = {}, {}
+if systemTokens + summaryTokens + conversationTokens > budget then
+  local peeked, start, batch, i = {}, 0, 1, 1
+  local evicting = nil
+  while true do
+    if i > #peeked then
+      peeked = redis.call('LRANGE', KEYS[3], start, start + batch - 1)
+      start, batch, i = start + #peeked, batch * 2, 1
+      if #peeked == 0 then
+        break
+      end
+    end
+    local element = peeked[i]
+    local seq, unit, tokens, id = readHeader(element)
+    if unit ~= evicting then
+      if systemTokens + summaryTokens + conversationTokens <= budget or unit == lastUnit then
+        break
+      end
+      evicting = unit
+    end
+    leaving[#leaving + 1] = element
     evicted[#evicted + 1] = id
-    local nextElement = redis.call('LINDEX', KEYS[3], 0)
-    local nextUnit = nextElement and select(2, readHeader(nextElement))
-  until nextUnit ~= unit
+    conversationTokens = conversationTokens - tokens
+    i = i + 1
+    -- A message that answers no call and makes none is a unit by itself: nothing after it can belong to its unit,
+    -- so when the window fits now there is no need to read the next message to find the boundary. (A message that
+    -- merely mentions "tool_calls", as a metadata key, only costs that read.)
+    if systemTokens + summaryTokens + conversationTokens <= budget and seq == unit and not string.find(element, '"tool_calls":', 1, true) then
+      break
+    end
+  end
 end
 
 -- Bounded: past its cap the oldest unsummarized messages are dropped, and the caller is told how many.
 local dropped = 0
-if #evicted > 0 then
-  dropped = math.max(0, redis.call('LLEN', KEYS[5]) - tonumber(ARGV[4]))
+if #leaving > 0 then
+  redis.call('LTRIM', KEYS[3], #leaving, -1)
+  local length = 0
+  -- In slices: unpack puts every value on Lua's stack, which holds a few thousand.
+  for first = 1, #leaving, 1000 do
+    length = redis.call('RPUSH', KEYS[5], unpack(leaving, first, math.min(first + 999, #leaving)))
+  end
+  dropped = math.max(0, length - tonumber(ARGV[4]))
   if dropped > 0 then
     redis.call('LTRIM', KEYS[5], dropped, -1)
   end
 end
 
-redis.call('HSET', KEYS[4], 'seq', seq + count, 'system_tokens', systemTokens, 'conversation_tokens', conversationTokens)
 if #openCalls > 0 then
-  redis.call('HSET', KEYS[4], 'open_unit', openUnit, 'open_calls', cjson.encode(openCalls), 'open_tokens', openTokens)
+  redis.call('HSET', KEYS[4], 'seq', seq + count, 'system_tokens', systemTokens, 'conversation_tokens', conversationTokens,
+    'open_unit', openUnit, 'open_calls', cjson.encode(openCalls), 'open_tokens', openTokens)
 else
-  redis.call('HDEL', KEYS[4], 'open_unit', 'open_calls', 'open_tokens')
+  redis.call('HSET', KEYS[4], 'seq', seq + count, 'system_tokens', systemTokens, 'conversation_tokens', conversationTokens)
+  -- Only when a unit was open before: HDEL of fields that are not there is a command for nothing.
+  if state[4] or state[5] or state[6] then
+    redis.call('HDEL', KEYS[4], 'open_unit', 'open_calls', 'open_tokens')
+  end
 end
 
 touchWindow(sessionTtl, tonumber(ARGV[2]), 5)
