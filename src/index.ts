@@ -74,7 +74,7 @@ export type { RedisStoreOptions, RedisConnection } from './store/redis-store.js'
 export { RedisClusterStore } from './store/redis-cluster-store.js';
 export type { RedisClusterStoreOptions, RedisClusterConnection } from './store/redis-cluster-store.js';
 export { createStore } from './store/create-store.js';
-export { withinDeadline, currentDeadline } from './store/deadline.js';
+export { withinDeadline, startDeadline, currentDeadline } from './store/deadline.js';
 export { IDEMPOTENCY_TTL, assertIdempotencyKey, onceScript, runOnce, onceFor } from './idempotency/once.js';
 export type { IdempotencyOptions, Once, OnceResult } from './idempotency/once.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { StoreError, StoreUnavailableError } from '../errors.js';
-import { requestScope, withinScope } from '../store/deadline.js';
+import { requestScope, withinScope, type RequestScope } from '../store/deadline.js';
 import { hashSlot } from '../store/hash-slot.js';
 import type { Reply, Script, Store } from '../store/port.js';
 import type { RateLimitDecision } from './rate-limiter.js';
@@ -48,7 +48,12 @@ export interface ChargeParts {
  * the scope it is called in (none outside one).
  */
 export function withCharge<T>(charge: RateLimitCharge, fn: () => T): T {
-  return withinScope({ expiresAt: requestScope()?.expiresAt ?? Number.POSITIVE_INFINITY, charge }, fn);
+  return withinScope({ ...withoutCharge(requestScope()), charge }, fn);
+}
+
+/** The enclosing scope's deadline and request id, without its charge. */
+function withoutCharge(enclosing: RequestScope | undefined): RequestScope {
+  return enclosing === undefined ? {} : { expiresAt: enclosing.expiresAt, requestId: enclosing.requestId };
 }
 
 /**
@@ -72,8 +77,7 @@ type State = 'pending' | 'sent' | 'decided';
 
 export class RateLimitCharge {
   readonly key: string;
-  /** The Redis Cluster slot of the key: a script carries the charge only when all its keys are in it. */
-  readonly slot: number;
+  #slot: number | undefined;
   readonly #parts: ChargeParts;
   #state: State = 'pending';
   /** Undefined once decided only when the outcome is unknowable (a script failed half-way with a bug). */
@@ -87,8 +91,15 @@ export class RateLimitCharge {
   constructor(parts: ChargeParts) {
     this.#parts = parts;
     this.key = parts.key;
-    this.slot = hashSlot(parts.key);
     this.#tag = tagOf(parts.key);
+  }
+
+  /**
+   * The Redis Cluster slot of the key: a script carries the charge only when all its keys are in it. Worked out
+   * when first needed: the usual script's keys share the charge's hash tag, which tells it without hashing.
+   */
+  get slot(): number {
+    return (this.#slot ??= hashSlot(this.key));
   }
 
   /** The decision, once made. */
@@ -190,7 +201,7 @@ export class RateLimitCharge {
     let reply: Reply;
     try {
       // Outside this charge (same deadline), so the limiter's own call, through the same wrappers, is not held for it.
-      reply = await withinScope({ expiresAt: requestScope()?.expiresAt ?? Number.POSITIVE_INFINITY }, () => store.run(step.script, [key], args));
+      reply = await withinScope(withoutCharge(requestScope()), () => store.run(step.script, [key], args));
     } catch (err) {
       this.#failed(err);
       if (!(err instanceof StoreError)) throw err;
