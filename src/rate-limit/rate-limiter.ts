@@ -2,7 +2,7 @@ import type { FailMode } from '../config.js';
 import { RateLimitRefusedError, StoreError, ValidationError } from '../errors.js';
 import { hashTag, makeKey } from '../keys.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
-import { Metrics } from '../observability/metrics.js';
+import { Metrics, type Counter } from '../observability/metrics.js';
 import type { Reply, Store } from '../store/port.js';
 import { RateLimitCharge, type CheckStep } from './charge.js';
 
@@ -140,18 +140,49 @@ export abstract class StoreRateLimiter implements RateLimiter {
   }
 
   charge(identity: string, options: ChargeOptions = {}): RateLimitCharge {
-    const { cost = 1, hashTag: tag, refusal = (decision) => new RateLimitRefusedError(this.name, decision) } = options;
-    const key = this.key(identity, tag);
+    const cost = options.cost ?? 1;
+    const key = this.#chargeKey(identity, options.hashTag);
     this.#assertCost(cost);
+    // A request's charge is of cost 1: its arguments and reader are made once, not per request.
+    const unit = cost === 1 ? (this.#unit ??= { args: this.checkArgs(1).map(String), read: (reply) => this.#settled(this.readCheck(reply, 1)) }) : undefined;
     return new RateLimitCharge({
       store: this.store,
       key,
       step: this.checkStep,
-      args: this.checkArgs(cost).map(String),
-      read: (reply) => this.#settled(this.readCheck(reply, cost)),
-      degrade: (err) => this.#degraded(err),
-      refusal,
+      args: unit?.args ?? this.checkArgs(cost).map(String),
+      read: unit?.read ?? ((reply) => this.#settled(this.readCheck(reply, cost))),
+      degrade: this.#degrade,
+      refusal: options.refusal ?? this.#refusal,
     });
+  }
+
+  #unit: { args: string[]; read: (reply: Reply) => RateLimitDecision } | undefined;
+  readonly #degrade = (err: StoreError) => this.#degraded(err);
+  readonly #refusal = (decision: RateLimitDecision) => new RateLimitRefusedError(this.name, decision);
+
+  /** Keys of recent charges, by hash tag and identity: every request of a caller charges the same key. */
+  readonly #chargeKeys = new Map<string | undefined, Map<string, string>>();
+  #chargeKeyCount = 0;
+
+  #chargeKey(identity: string, tag: string | undefined): string {
+    let byIdentity = this.#chargeKeys.get(tag);
+    let key = byIdentity?.get(identity);
+    if (key === undefined) {
+      key = this.key(identity, tag);
+      // Bounded: running open there is one identity per client address.
+      if (this.#chargeKeyCount >= 10_000) {
+        this.#chargeKeys.clear();
+        this.#chargeKeyCount = 0;
+        byIdentity = undefined;
+      }
+      if (byIdentity === undefined) {
+        byIdentity = new Map();
+        this.#chargeKeys.set(tag, byIdentity);
+      }
+      byIdentity.set(identity, key);
+      this.#chargeKeyCount++;
+    }
+    return key;
   }
 
   #assertCost(cost: number): void {
@@ -263,8 +294,16 @@ export abstract class StoreRateLimiter implements RateLimiter {
     };
   }
 
+  /** The decision counters, by outcome, each bound on its first count. */
+  readonly #outcomes = new Map<string, Counter>();
+
   #count(outcome: string): void {
-    this.#metrics.increment(DECISIONS_METRIC, { limiter: this.name, algorithm: this.algorithm, outcome }, 1, DECISIONS_HELP);
+    let counter = this.#outcomes.get(outcome);
+    if (counter === undefined) {
+      counter = this.#metrics.counter(DECISIONS_METRIC, { limiter: this.name, algorithm: this.algorithm, outcome }, DECISIONS_HELP);
+      this.#outcomes.set(outcome, counter);
+    }
+    counter.inc();
   }
 }
 
