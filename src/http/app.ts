@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type onRequestHookHandler } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { createRemembr, loadEncoder, prestartCounting, silentLogger, withinDeadline, type Config, type Logger, type Remembr, type Store } from '../index.js';
+import { createRemembr, loadEncoder, prestartCounting, silentLogger, startDeadline, withinDeadline, type Config, type Logger, type Remembr, type Store } from '../index.js';
 import { VERSION } from '../version.js';
 import { sendError } from './errors.js';
 import { authenticate, createAuthenticator, type Caller } from './auth.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes, operatorAccess } from './routes/metrics.js';
-import { HTTP_LATENCY_BUCKETS } from '../observability/metrics.js';
-import { requestContext } from '../observability/request-context.js';
+import { withinRequest } from '../observability/request-context.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { memoryRoutes } from './routes/memory.js';
 import { taskRoutes } from './routes/tasks.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { authFailureGuard, chargeRequests, limitRequests } from './rate-limit.js';
 import { registerOpenApi } from './openapi.js';
+import { recordRequests } from './request-metrics.js';
 import { clientErrorHandler, jsonBodiesOnly, methodTable, notFoundOrNotAllowed, registerCors } from './conventions.js';
 
 declare module 'fastify' {
@@ -38,8 +38,6 @@ export interface AppOptions {
 }
 
 export { VERSION };
-
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -102,42 +100,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     prestartCounting(config.tokenEncoding);
   });
 
-  // Everything done while serving the request (cache, sessions, memory) logs with its id (request-context.ts).
+  // Everything done while serving the request (cache, sessions, memory) logs with its id, and later hooks put the
+  // request's deadline and rate-limit charge on the same scope: one AsyncLocalStorage scope per request.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    requestContext.run({ requestId: request.id }, done);
+    withinRequest(request.id, done);
   });
   remembr.metrics.collectProcessMetrics();
-  const httpRequests = remembr.metrics.counterFamily('remembr_http_requests_total', 'HTTP requests by route template, method and status', [
-    'route',
-    'method',
-    'status',
-  ]);
-  const httpLatency = remembr.metrics.histogramFamily(
-    'remembr_http_request_duration_seconds',
-    'HTTP request latency by route template, method and status',
-    ['route', 'method', 'status'],
-    HTTP_LATENCY_BUCKETS,
-  );
-  app.addHook('onResponse', async (request, reply) => {
-    // The route's template (`/api/v1/sessions/:session_id`), never the raw path: ids and junk paths stay out of
-    // the series, which stay bounded whatever callers send.
-    const route = request.routeOptions.url ?? 'unmatched';
-    const method = METHODS.has(request.method) ? request.method : 'OTHER';
-    const status = String(reply.statusCode);
-    httpRequests.labels(route, method, status).inc();
-    httpLatency.labels(route, method, status).observe(reply.elapsedTime / 1000);
-    request.log.info(
-      {
-        route,
-        method,
-        status: reply.statusCode,
-        durationMs: Math.round(reply.elapsedTime * 100) / 100,
-        userId: request.caller?.userId,
-      },
-      'request completed',
-    );
-  });
+  recordRequests(app, remembr.metrics);
   app.setErrorHandler((err, request, reply) => sendError(request, reply, err, production));
   // A path that exists for other methods is a 405 with Allow, not a 404.
   const methods = methodTable();
@@ -171,7 +141,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Everything under /api/v1 but health needs a verified caller, and counts against its rate limit.
   // One bound for all a request asks of the store (the failed-auth count, the rate-limit check, the operation):
   // each call gets what is left of it, so an answer comes within REDIS_COMMAND_TIMEOUT_MS, not a multiple of it.
-  const oneDeadline: onRequestHookHandler = (_request, _reply, done) => withinDeadline(config.redisCommandTimeoutMs, done);
+  // The deadline starts on the scope the first hook opened for the request, so it costs no scope of its own.
+  const oneDeadline: onRequestHookHandler = (_request, _reply, done) => {
+    if (startDeadline(config.redisCommandTimeoutMs)) done();
+    else withinDeadline(config.redisCommandTimeoutMs, done);
+  };
   await app.register(
     async (api) => {
       api.addHook('onRequest', oneDeadline);

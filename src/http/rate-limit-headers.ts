@@ -48,20 +48,30 @@ function sfString(value: string): string {
   return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
-function item(name: string, parameters: Record<string, number>): string {
-  return sfString(name) + Object.entries(parameters).map(([key, value]) => `;${key}=${sfInteger(value)}`).join('');
-}
-
 /** The headers of one counted answer (lower-case names, as Fastify sends them). */
 export function rateLimitFields(policy: RateLimitPolicy, state: RateLimitState, options: RateLimitHeaderOptions = {}): Record<string, string> {
-  const fields: Record<string, string> = {
-    'ratelimit-policy': item(policy.name, { q: policy.quota, w: policy.windowSeconds }),
-    ratelimit: item(policy.name, { r: state.remaining, t: state.resetSeconds }),
+  return rateLimitFieldsOf(policy, options)(policy.quota, state);
+}
+
+/**
+ * `rateLimitFields` for one policy, with what never changes (the quoted name, the RateLimit-Policy value) made once:
+ * the rate-limit shell sets these on every counted answer. `quota` is the one a decision is usually made against;
+ * a decision under another quota gets its own policy value.
+ */
+export function rateLimitFieldsOf(policy: RateLimitPolicy, options: RateLimitHeaderOptions = {}): (quota: number, state: RateLimitState) => Record<string, string> {
+  const name = sfString(policy.name);
+  const policyValue = (quota: number) => `${name};q=${sfInteger(quota)};w=${sfInteger(policy.windowSeconds)}`;
+  const usual = policyValue(policy.quota);
+  return (quota, state) => {
+    const fields: Record<string, string> = {
+      'ratelimit-policy': quota === policy.quota ? usual : policyValue(quota),
+      ratelimit: `${name};r=${sfInteger(state.remaining)};t=${sfInteger(state.resetSeconds)}`,
+    };
+    if (options.legacy) {
+      fields['ratelimit-limit'] = sfInteger(quota);
+      fields['ratelimit-remaining'] = sfInteger(state.remaining);
+      fields['ratelimit-reset'] = sfInteger(state.resetSeconds);
+    }
+    return fields;
   };
-  if (options.legacy) {
-    fields['ratelimit-limit'] = sfInteger(policy.quota);
-    fields['ratelimit-remaining'] = sfInteger(state.remaining);
-    fields['ratelimit-reset'] = sfInteger(state.resetSeconds);
-  }
-  return fields;
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookH
 import { attachCharge, createRateLimiter, withCharge, type RateLimitCharge, type RateLimitDecision, type RateLimiter, type Remembr } from '../index.js';
 import { presentedKey } from './auth.js';
 import { HttpError, type ErrorBody } from './errors.js';
-import { rateLimitFields, type RateLimitHeaderOptions } from './rate-limit-headers.js';
+import { rateLimitFields, rateLimitFieldsOf, type RateLimitHeaderOptions } from './rate-limit-headers.js';
 
 /** What a rate-limiter identity may be made of (a key part, see src/keys.ts). */
 const KEY_PART = /^[A-Za-z0-9_\-.@+=~/]{1,200}$/;
@@ -15,17 +15,25 @@ const KEY_PART = /^[A-Za-z0-9_\-.@+=~/]{1,200}$/;
  * calls from.
  */
 export function bucketIdentity(bucket: string): string {
-  const plain = bucket.replace(/:/g, '_');
-  return KEY_PART.test(plain) ? plain : `h_${createHash('sha256').update(bucket, 'utf8').digest('hex').slice(0, 32)}`;
+  let identity = identities.get(bucket);
+  if (identity === undefined) {
+    const plain = bucket.replace(/:/g, '_');
+    identity = KEY_PART.test(plain) ? plain : `h_${createHash('sha256').update(bucket, 'utf8').digest('hex').slice(0, 32)}`;
+    // Bounded: running open there is one bucket per client address.
+    if (identities.size >= MAX_REMEMBERED_IDENTITIES) identities.clear();
+    identities.set(bucket, identity);
+  }
+  return identity;
 }
 
+/** Identities already worked out, by bucket: every request of a caller asks for the same one. */
+const identities = new Map<string, string>();
+const MAX_REMEMBERED_IDENTITIES = 10_000;
+
 /** The RateLimit fields of a counted answer, under the policy name a client sees for this limiter. */
-function rateLimitHeaders(policyName: string, limiter: RateLimiter, decision: RateLimitDecision, options: RateLimitHeaderOptions): Record<string, string> {
-  return rateLimitFields(
-    { name: policyName, quota: decision.limit, windowSeconds: limiter.windowSeconds },
-    { remaining: decision.remaining, resetSeconds: decision.resetSeconds },
-    options,
-  );
+function rateLimitHeaders(policyName: string, limiter: RateLimiter, options: RateLimitHeaderOptions): (decision: RateLimitDecision) => Record<string, string> {
+  const fields = rateLimitFieldsOf({ name: policyName, quota: limiter.limit, windowSeconds: limiter.windowSeconds }, options);
+  return (decision) => fields(decision.limit, decision);
 }
 
 /** Failing closed: the limiter cannot tell whether the caller may go on, so nobody does. */
@@ -62,10 +70,11 @@ const refusalOf = (limiter: RateLimiter) => (decision: RateLimitDecision) =>
  */
 export function limitRequests(limiter: RateLimiter, headerOptions: RateLimitHeaderOptions = {}): onRequestAsyncHookHandler {
   const refusal = refusalOf(limiter);
+  const headers = rateLimitHeaders('default', limiter, headerOptions);
   return async (request, reply) => {
     // The same bucket as chargeRequests counts (under the user's hash tag), so /api/v1 and MCP share one limit.
     const decision = await limiter.check(bucketIdentity(request.caller.bucket), 1, { hashTag: request.caller.userId });
-    if (decision.reason !== 'store_unavailable') reply.headers(rateLimitHeaders('default', limiter, decision, headerOptions));
+    if (decision.reason !== 'store_unavailable') reply.headers(headers(decision));
     if (!decision.allowed) throw refusal(decision);
   };
 }
@@ -88,6 +97,7 @@ export function limitRequests(limiter: RateLimiter, headerOptions: RateLimitHead
 export function chargeRequests(api: FastifyInstance, limiter: RateLimiter, headerOptions: RateLimitHeaderOptions = {}): void {
   const charges = new WeakMap<FastifyRequest, RateLimitCharge>();
   const refusal = refusalOf(limiter);
+  const headers = rateLimitHeaders('default', limiter, headerOptions);
   api.addHook('onRequest', (request, _reply, done) => {
     let charge: RateLimitCharge;
     try {
@@ -109,15 +119,20 @@ export function chargeRequests(api: FastifyInstance, limiter: RateLimiter, heade
     charges.delete(request);
     // A store call saw the decision: the answer already follows it (a refusal was thrown there and answered).
     const answered = charge.observed;
-    const finish = (decision: RateLimitDecision | undefined) => {
-      if (decision === undefined) return done(null, payload);
-      if (decision.reason !== 'store_unavailable') reply.headers(rateLimitHeaders('default', limiter, decision, headerOptions));
-      if (decision.allowed || answered) return done(null, payload);
-      return done(null, answerInstead(request, reply, refusal(decision)));
-    };
-    if (charge.decided) return finish(charge.decision);
-    charge.settle().then(finish, (err: Error) => done(err));
+    if (charge.decided) return done(null, answerFor(request, reply, payload, charge.decision, answered));
+    charge.settle().then(
+      (decision) => done(null, answerFor(request, reply, payload, decision, answered)),
+      (err: Error) => done(err),
+    );
   });
+
+  /** The answer to send once the decision is known: the RateLimit fields set, and a refusal nobody saw answered. */
+  function answerFor(request: FastifyRequest, reply: FastifyReply, payload: unknown, decision: RateLimitDecision | undefined, answered: boolean): unknown {
+    if (decision === undefined) return payload;
+    if (decision.reason !== 'store_unavailable') reply.headers(headers(decision));
+    if (decision.allowed || answered) return payload;
+    return answerInstead(request, reply, refusal(decision));
+  }
 }
 
 /** From onSend: the answer replaced by `err`'s, in the service's error envelope. */
