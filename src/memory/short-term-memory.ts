@@ -4,7 +4,7 @@ import { CapacityError, ConflictError, ValidationError } from '../errors.js';
 import { assertId, LONG_TERM_TTL, SHORT_TERM_TTL } from '../keys.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
-import { sessionKeys } from '../sessions/session-keys.js';
+import { sessionKeys, type SessionKeys } from '../sessions/session-keys.js';
 import { chosenEncoding } from '../sessions/session-store.js';
 import { IDEMPOTENCY_TTL, onceFor, runOnce, type IdempotencyOptions, type Once } from '../idempotency/once.js';
 import type { Reply, Store } from '../store/port.js';
@@ -23,7 +23,7 @@ import {
   type StoredMessage,
 } from './memory-scripts.js';
 import { checkMessage, MESSAGE_LIMITS, type CheckedMessage, type Message, type MessageInput, type MessageRole } from './messages.js';
-import { countTokens, countTokensOf, TOKEN_ENCODINGS, type TokenEncoding } from './tokens.js';
+import { countTokens, countTokensNow, countTokensOf, TOKEN_ENCODINGS, type TokenEncoding } from './tokens.js';
 
 export { MESSAGE_ROLES } from './messages.js';
 export type { Message, MessageInput, MessageRole } from './messages.js';
@@ -82,8 +82,17 @@ export interface Checkpoint {
   messageCount: number;
 }
 
-/** Sessions whose encoding one ShortTermMemory remembers (a few hundred KiB at most). */
+/** Sessions whose keys and encoding one ShortTermMemory remembers (a few MiB at most). */
 const SESSION_ENCODINGS_KEPT = 10_000;
+
+/** What an append needs of a session before it runs: its keys, and the encoding its window counts tokens in. */
+interface KnownWindow {
+  userId: string;
+  keys: SessionKeys;
+  encoding: TokenEncoding;
+}
+
+type CountedMessage = CheckedMessage & { tokens: number; prefix: string };
 
 export interface ShortTermMemoryOptions {
   logger?: Logger;
@@ -129,8 +138,8 @@ export class ShortTermMemory {
   readonly #maxTokens: number;
   readonly #maxMessageBytes: number;
   readonly #encoding: TokenEncoding;
-  /** Session key → the encoding its window counts in (see #encodingOf), oldest entry dropped first. */
-  readonly #sessionEncodings = new Map<string, TokenEncoding>();
+  /** Session id → its user, its keys and the encoding its window counts in (see #knownWindow), oldest dropped first. */
+  readonly #windows = new Map<string, KnownWindow>();
   readonly #ttlMs: number;
   readonly #checkpointTtlMs: number;
   readonly #maxCheckpoints: number;
@@ -172,9 +181,10 @@ export class ShortTermMemory {
    */
   async append(userId: string, sessionId: string, input: MessageInput, options?: IdempotencyOptions): Promise<AppendResult | null> {
     const valid = checkMessage(input, this.#maxMessageBytes, '');
-    const checked = [await this.#counted(valid, '', await this.#encodingOf(userId, sessionId))];
+    const window = this.#knownWindow(userId, sessionId) ?? (await this.#windowOf(userId, sessionId));
+    const checked = await this.#counted([valid], [''], window.encoding);
     const once = onceFor(options, userId, 'memory.append', { sessionId, message: checked[0]!.input }, this.#idempotencyTtlSeconds);
-    const appended = await this.#appendChecked(userId, sessionId, checked, once);
+    const appended = await this.#appendChecked(userId, sessionId, window.keys, checked, once);
     if (appended === null) return null;
     return { message: appended.messages[0]!, tokenUsage: appended.tokenUsage, evicted: appended.evicted };
   }
@@ -192,56 +202,87 @@ export class ShortTermMemory {
     if (!Array.isArray(inputs) || inputs.length < 1 || inputs.length > MESSAGE_LIMITS.turnMessages) {
       throw new ValidationError(`messages must be an array of 1 to ${MESSAGE_LIMITS.turnMessages} messages`, 'messages');
     }
-    const valid = inputs.map((input, i) => checkMessage(input, this.#maxMessageBytes, `messages[${i}]`));
-    const encoding = await this.#encodingOf(userId, sessionId);
-    const checked = await Promise.all(valid.map((message, i) => this.#counted(message, `messages[${i}]`, encoding)));
+    const prefixes = inputs.map((_, i) => `messages[${i}]`);
+    const valid = inputs.map((input, i) => checkMessage(input, this.#maxMessageBytes, prefixes[i]));
+    const window = this.#knownWindow(userId, sessionId) ?? (await this.#windowOf(userId, sessionId));
+    const checked = await this.#counted(valid, prefixes, window.encoding);
     const once = onceFor(options, userId, 'memory.appendTurn', { sessionId, messages: checked.map((c) => c.input) }, this.#idempotencyTtlSeconds);
-    return this.#appendChecked(userId, sessionId, checked, once);
+    return this.#appendChecked(userId, sessionId, window.keys, checked, once);
   }
 
   /**
-   * The encoding the session's window counts in: its own when it chose one at creation, else `tokenEncoding`.
-   * A session's choice never changes and its id is never reused, so once read it is remembered. A session that is
-   * not there is not remembered: the write's script finds it missing and answers so.
+   * The session's keys and the encoding its window counts in: its own when it chose one at creation, else
+   * `tokenEncoding`. A session's choice never changes and its id is never reused, so once read it is remembered,
+   * with its keys (building them checks both ids and joins seven strings, a visible share of an append).
+   * A session that is not there is not remembered: the write's script finds it missing and answers so.
    */
-  async #encodingOf(userId: string, sessionId: string): Promise<TokenEncoding> {
-    const key = sessionKeys(userId, sessionId).session;
-    const known = this.#sessionEncodings.get(key);
-    if (known !== undefined) return known;
-    const text = await this.#store.get(key);
-    if (text === null) return this.#encoding;
-    const encoding = chosenEncoding(text) ?? this.#encoding;
-    if (this.#sessionEncodings.size >= SESSION_ENCODINGS_KEPT) this.#sessionEncodings.delete(this.#sessionEncodings.keys().next().value!);
-    this.#sessionEncodings.set(key, encoding);
-    return encoding;
+  #knownWindow(userId: string, sessionId: string): KnownWindow | undefined {
+    // Keyed by the session id alone, the string the caller passes each time (its hash is kept with it), where a key
+    // joined from both ids would be a new string to hash on every append.
+    const known = this.#windows.get(sessionId);
+    return known?.userId === userId ? known : undefined;
   }
 
-  async #counted(checked: CheckedMessage, prefix: string, encoding: TokenEncoding): Promise<CheckedMessage & { tokens: number; prefix: string }> {
-    const tokens = await countTokensOf(checked.texts, encoding);
-    if (tokens > this.#maxTokens) {
+  async #windowOf(userId: string, sessionId: string): Promise<KnownWindow> {
+    const keys = sessionKeys(userId, sessionId);
+    const text = await this.#store.get(keys.session);
+    if (text === null) return { userId, keys, encoding: this.#encoding };
+    const window = { userId, keys, encoding: chosenEncoding(text) ?? this.#encoding };
+    if (this.#windows.size >= SESSION_ENCODINGS_KEPT) this.#windows.delete(this.#windows.keys().next().value!);
+    this.#windows.set(sessionId, window);
+    return window;
+  }
+
+  /**
+   * The messages with their tokens, counted without a promise when they can be (short texts, the encoder loaded).
+   * Every message too large for the whole budget is counted in the metrics; the first one is the error.
+   */
+  async #counted(messages: CheckedMessage[], prefixes: string[], encoding: TokenEncoding): Promise<CountedMessage[]> {
+    const counted: CountedMessage[] = [];
+    let pending: Array<Promise<void>> | undefined;
+    messages.forEach((message, i) => {
+      const tokens = countTokensNow(message.texts, encoding);
+      if (tokens !== undefined) counted[i] = { ...message, tokens, prefix: prefixes[i]! };
+      else (pending ??= []).push(countTokensOf(message.texts, encoding).then((later) => void (counted[i] = { ...message, tokens: later, prefix: prefixes[i]! })));
+    });
+    if (pending !== undefined) await Promise.all(pending);
+    let tooLarge: CountedMessage | undefined;
+    for (const message of counted) {
+      if (message.tokens <= this.#maxTokens) continue;
       this.#countAppend('too_large');
+      tooLarge ??= message;
+    }
+    if (tooLarge !== undefined) {
+      const { prefix, tokens } = tooLarge;
       throw new CapacityError(`${prefix || 'the message'} is ${tokens} tokens, more than the whole window budget of ${this.#maxTokens}`, prefix || 'content');
     }
-    return { ...checked, tokens, prefix };
+    return counted;
   }
 
   async #appendChecked(
     userId: string,
     sessionId: string,
-    turn: Array<CheckedMessage & { tokens: number; prefix: string }>,
+    keys: SessionKeys,
+    turn: CountedMessage[],
     once: Once | undefined,
   ): Promise<AppendTurnResult | null> {
-    const keys = sessionKeys(userId, sessionId);
     const createdAt = new Date().toISOString();
     const args: Array<string | number> = [this.#maxTokens, this.#ttlMs, turn.length, this.#maxEvicted];
+    const built: Message[] = [];
     for (const { input, tokens } of turn) {
-      const message: Message = { id: randomUUID(), ...input, tokens, createdAt };
+      const message = storedShape(randomUUID(), input, tokens, createdAt);
+      built.push(message);
       args.push(input.role, tokens, encodeStored(message), input.toolCalls ? JSON.stringify(input.toolCalls.map((call) => call.id)) : '', input.toolCallId ?? '');
     }
     const ran = await runOnce(this.#store, appendMessagesScript, [keys.session, keys.systemMessages, keys.conversation, keys.windowState, keys.evicted], args, once);
     const reply = ran.reply as [status: number, ...rest: Reply[]];
-    // The messages as stored: with the first attempt's ids and time on a replay.
-    const messages = turn.map((_, i) => withoutSeq(decodeStored(storedElement(0, 0, ran.args[4 + 5 * i + 2]!))));
+    // The messages as stored: with the first attempt's ids and time on a replay. Otherwise the ones built here,
+    // unless a message carries what JSON may not give back as it was given (metadata, content parts).
+    const messages = turn.map((_, i) =>
+      !ran.replayed && typeof built[i]!.content === 'string' && built[i]!.metadata === undefined
+        ? built[i]!
+        : withoutSeq(decodeStored(storedElement(0, 0, ran.args[4 + 5 * i + 2]!))),
+    );
     if (reply[0] === 0) return null;
     if (reply[0] === -1) {
       this.#countAppend('no_room');
@@ -363,7 +404,7 @@ export class ShortTermMemory {
     if (!Number.isSafeInteger(commit.summaryVersion) || commit.summaryVersion < 0) {
       throw new ValidationError('summaryVersion must be the whole number read with the buffer', 'summaryVersion');
     }
-    const tokens = await countTokens(summary, await this.#encodingOf(userId, sessionId));
+    const tokens = await countTokens(summary, (this.#knownWindow(userId, sessionId) ?? (await this.#windowOf(userId, sessionId))).encoding);
     const keys = sessionKeys(userId, sessionId);
     const once = onceFor(options, userId, 'memory.commitSummary', { sessionId, summary, throughId, summaryVersion: commit.summaryVersion }, this.#idempotencyTtlSeconds);
     const reply = (
@@ -522,20 +563,28 @@ function positive(value: number, field: string): number {
   return value;
 }
 
-/** The stored JSON text of a message: its header fields first, in the order the scripts read them. */
+/** A new message with its fields in the order decodeStored gives them, so a fresh one and a read one look alike. */
+function storedShape(id: string, input: MessageInput, tokens: number, createdAt: string): Message {
+  const message: Message = { id, role: input.role, content: input.content, tokens, createdAt };
+  if (input.toolCalls !== undefined) message.toolCalls = input.toolCalls;
+  if (input.toolCallId !== undefined) message.toolCallId = input.toolCallId;
+  if (input.name !== undefined) message.name = input.name;
+  if (input.metadata !== undefined) message.metadata = input.metadata;
+  return message;
+}
+
+/**
+ * The stored JSON text of a message: its header fields first, in the order the scripts read them. Joined by hand,
+ * as JSON.stringify of a StoredMessage would write it: the header's values need no escaping (a whole number, a
+ * UUID, an ISO time, a role), and only what the caller gave goes through JSON.stringify.
+ */
 function encodeStored(message: Message): string {
-  const stored: Omit<StoredMessage, 'seq' | 'unit'> = {
-    tokens: message.tokens,
-    id: message.id,
-    created_at: message.createdAt,
-    role: message.role,
-    content: message.content,
-  };
-  if (message.toolCalls !== undefined) stored.tool_calls = message.toolCalls;
-  if (message.toolCallId !== undefined) stored.tool_call_id = message.toolCallId;
-  if (message.name !== undefined) stored.name = message.name;
-  if (message.metadata !== undefined) stored.metadata = message.metadata;
-  return JSON.stringify(stored);
+  let text = `{"tokens":${message.tokens},"id":"${message.id}","created_at":"${message.createdAt}","role":"${message.role}","content":${JSON.stringify(message.content)}`;
+  if (message.toolCalls !== undefined) text += `,"tool_calls":${JSON.stringify(message.toolCalls)}`;
+  if (message.toolCallId !== undefined) text += `,"tool_call_id":${JSON.stringify(message.toolCallId)}`;
+  if (message.name !== undefined) text += `,"name":${JSON.stringify(message.name)}`;
+  if (message.metadata !== undefined) text += `,"metadata":${JSON.stringify(message.metadata)}`;
+  return `${text}}`;
 }
 
 export function decodeStored(text: string): Message & { seq: number } {

@@ -273,6 +273,8 @@ class KeyHeap {
 }
 
 const encoders = new Map<TokenEncoding, Promise<BytePairEncoder>>();
+/** The encoders whose load has finished, for counting without a promise (countTokensNow). */
+const loadedEncoders = new Map<TokenEncoding, BytePairEncoder>();
 
 /**
  * The encoder for `encoding`, loaded on first use: its ranks are a large module (2 MB for o200k_base) that a
@@ -283,7 +285,11 @@ export function loadEncoder(encoding: TokenEncoding = 'cl100k_base'): Promise<By
   if (encoder === undefined) {
     const load = loaders[encoding];
     if (load === undefined) throw new RangeError(`unknown token encoding ${String(encoding)}; known: ${TOKEN_ENCODINGS.join(', ')}`);
-    encoder = load().then(({ default: file }) => new BytePairEncoder(file));
+    encoder = load().then(({ default: file }) => {
+      const loaded = new BytePairEncoder(file);
+      loadedEncoders.set(encoding, loaded);
+      return loaded;
+    });
     encoders.set(encoding, encoder);
   }
   return encoder;
@@ -320,10 +326,28 @@ export async function countTokens(text: string, encoding: TokenEncoding = 'cl100
  * sixteen 2,048-character parts would otherwise be sixteen "short" counts on the event loop.
  */
 export async function countTokensOf(texts: readonly string[], encoding: TokenEncoding = 'cl100k_base'): Promise<number> {
+  if (!countsInline(texts)) return pool.count(texts, encoding);
+  return countWith(loadedEncoders.get(encoding) ?? (await loadEncoder(encoding)), texts);
+}
+
+/**
+ * countTokensOf when it can answer without waiting, as it does for almost every message: the encoding is loaded and
+ * the texts are short enough to count on this thread. Undefined otherwise (then countTokensOf). An append counts
+ * every message, and each promise and await it spares is CPU off the window's hot path.
+ */
+export function countTokensNow(texts: readonly string[], encoding: TokenEncoding = 'cl100k_base'): number | undefined {
+  const encoder = loadedEncoders.get(encoding);
+  return encoder !== undefined && countsInline(texts) ? countWith(encoder, texts) : undefined;
+}
+
+/** The inline limit is for the texts' sum: a message of sixteen 2,048-character parts is not sixteen short counts. */
+function countsInline(texts: readonly string[]): boolean {
   let chars = 0;
   for (const text of texts) chars += text.length;
-  if (chars > INLINE_COUNT_CHARS) return pool.count(texts, encoding);
-  const encoder = await loadEncoder(encoding);
+  return chars <= INLINE_COUNT_CHARS;
+}
+
+function countWith(encoder: BytePairEncoder, texts: readonly string[]): number {
   let count = 0;
   for (const text of texts) count += encoder.count(text);
   return count;
