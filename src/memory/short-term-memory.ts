@@ -18,7 +18,6 @@ import {
   readEvictedScript,
   readWindowScript,
   restoreCheckpointScript,
-  storedElement,
   type CheckpointInfo,
   type StoredMessage,
 } from './memory-scripts.js';
@@ -281,7 +280,7 @@ export class ShortTermMemory {
     const messages = turn.map((_, i) =>
       !ran.replayed && typeof built[i]!.content === 'string' && built[i]!.metadata === undefined
         ? built[i]!
-        : withoutSeq(decodeStored(storedElement(0, 0, ran.args[4 + 5 * i + 2]!))),
+        : decodeStored(ran.args[4 + 5 * i + 2]!),
     );
     if (reply[0] === 0) return null;
     if (reply[0] === -1) {
@@ -380,7 +379,7 @@ export class ShortTermMemory {
     const reply = (await this.#store.run(readEvictedScript, [keys.session, keys.windowState, keys.evicted], [])) as [string | null, number, string[]] | null;
     if (reply === null) return null;
     const [summary, version, buffer] = reply;
-    return { summary: summary ?? null, summaryVersion: Number(version), messages: buffer.map((text) => withoutSeq(decodeStored(text))) };
+    return { summary: summary ?? null, summaryVersion: Number(version), messages: buffer.map(decodeStored) };
   }
 
   /**
@@ -587,10 +586,14 @@ function encodeStored(message: Message): string {
   return `${text}}`;
 }
 
-export function decodeStored(text: string): Message & { seq: number } {
-  const stored = JSON.parse(text) as StoredMessage;
-  const message: Message & { seq: number } = {
-    seq: stored.seq,
+/** A stored message as the window answers it: without the script's seq and unit. */
+function decodeStored(text: string): Message {
+  return messageOf(JSON.parse(text) as StoredMessage);
+}
+
+/** Built field by field, never by copying without seq: a rest-spread copy per message was a visible share of a read. */
+function messageOf(stored: StoredMessage): Message {
+  const message: Message = {
     id: stored.id,
     role: stored.role as MessageRole,
     content: stored.content as Message['content'],
@@ -604,8 +607,6 @@ export function decodeStored(text: string): Message & { seq: number } {
   return message;
 }
 
-const withoutSeq = ({ seq: _seq, ...message }: Message & { seq: number }): Message => message;
-
 const at = (prefix: string, field: string) => (prefix ? `${prefix}.${field}` : field);
 
 /** A JSON list of ids from a script; Lua's cjson writes an empty one as `{}`. */
@@ -616,13 +617,14 @@ function parseIds(text: string | undefined): string[] {
 
 /** Both lists are in sequence order already; one pass puts the window back in the order it was written. */
 function mergeBySequence(system: string[], conversation: string[]): Message[] {
-  const a = system.map(decodeStored);
-  const b = conversation.map(decodeStored);
+  if (system.length === 0) return conversation.map(decodeStored);
+  const a = system.map((text) => JSON.parse(text) as StoredMessage);
+  const b = conversation.map((text) => JSON.parse(text) as StoredMessage);
   const merged: Message[] = [];
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    merged.push(withoutSeq(j >= b.length || (i < a.length && a[i]!.seq < b[j]!.seq) ? a[i++]! : b[j++]!));
+    merged.push(messageOf(j >= b.length || (i < a.length && a[i]!.seq < b[j]!.seq) ? a[i++]! : b[j++]!));
   }
   return merged;
 }
