@@ -82,8 +82,8 @@ export class RateLimitCharge {
   #state: State = 'pending';
   /** Undefined once decided only when the outcome is unknowable (a script failed half-way with a bug). */
   #decision: RateLimitDecision | undefined;
-  /** Settles (never rejects) once decided; set when the check is sent. */
-  #decided: Promise<void> | undefined;
+  /** The call that carries the check (or makes it alone), set when it is sent: it settles once decided. */
+  #sent: Promise<unknown> | undefined;
   #observed = false;
   /** The key's `{…}` hash tag, undefined when it has none. */
   readonly #tag: string | undefined;
@@ -136,7 +136,11 @@ export class RateLimitCharge {
       // Its caller hears a bug of the check itself (an outage is the failure policy's to answer).
       await alone;
     } else {
-      await this.#decided;
+      // Its caller hears how it failed; here only that it is over (a promise made only for who waits).
+      await this.#sent!.then(
+        () => undefined,
+        () => undefined,
+      );
     }
     return this.#decision;
   }
@@ -178,10 +182,7 @@ export class RateLimitCharge {
 
   #send(outcome: Promise<unknown>): void {
     this.#state = 'sent';
-    this.#decided = outcome.then(
-      () => undefined,
-      () => undefined,
-    );
+    this.#sent = outcome;
   }
 
   #decide(decision: RateLimitDecision | undefined): RateLimitDecision | undefined {
@@ -215,28 +216,41 @@ export class RateLimitCharge {
     return this.#decide(err instanceof StoreError ? this.#parts.degrade(err) : undefined);
   }
 
-  async #carried(store: Store, script: Script, keys: string[], args: Array<string | number>): Promise<Reply> {
-    const { step, key } = this.#parts;
-    let reply: Reply;
+  /** Not an async function: every counted request passes here, and its promises cost every storage in use. */
+  #carried(store: Store, script: Script, keys: string[], args: Array<string | number>): Promise<Reply> {
+    const { step, key, args: checkArgs } = this.#parts;
+    const allKeys = [key];
+    for (const own of keys) allKeys.push(own);
+    const allArgs: Array<string | number> = [checkArgs.length];
+    for (const arg of checkArgs) allArgs.push(arg);
+    for (const arg of args) allArgs.push(arg);
+    let sent: Promise<Reply>;
     try {
-      reply = await store.run(chargedScript(step, script), [key, ...keys], [this.#parts.args.length, ...this.#parts.args, ...args]);
+      sent = store.run(chargedScript(step, script), allKeys, allArgs);
     } catch (err) {
-      const decision = this.#failed(err);
-      // Refused before it ran (not reachable, OOM, read-only…): neither the check nor the operation happened, the
-      // same state as a check that failed before the operation was asked. The failure policy says what follows:
-      // failing closed nothing goes; failing open the operation runs on its own, uncounted, as it did before
-      // charges (a read-only script may then still run at maxmemory, where the composed one, which writes, may not).
-      if (err instanceof StoreUnavailableError && decision !== undefined) {
-        if (!decision.allowed) throw this.#parts.refusal(decision);
-        return store.run(script, keys, args);
-      }
-      // Sent and unanswered, or a bug: the operation may have run, and its caller must hear exactly that.
-      throw err;
+      sent = Promise.reject(err);
     }
-    const [checkReply, ran, operationReply] = reply as [Reply, number, Reply?];
-    const decision = this.#decide(this.#parts.read(checkReply))!;
-    if (ran !== 1) throw this.#parts.refusal(decision);
-    return operationReply ?? null;
+    return sent.then(
+      (reply) => {
+        const [checkReply, ran, operationReply] = reply as [Reply, number, Reply?];
+        const decision = this.#decide(this.#parts.read(checkReply))!;
+        if (ran !== 1) throw this.#parts.refusal(decision);
+        return operationReply ?? null;
+      },
+      (err: unknown) => {
+        const decision = this.#failed(err);
+        // Refused before it ran (not reachable, OOM, read-only…): neither the check nor the operation happened, the
+        // same state as a check that failed before the operation was asked. The failure policy says what follows:
+        // failing closed nothing goes; failing open the operation runs on its own, uncounted, as it did before
+        // charges (a read-only script may then still run at maxmemory, where the composed one, which writes, may not).
+        if (err instanceof StoreUnavailableError && decision !== undefined) {
+          if (!decision.allowed) throw this.#parts.refusal(decision);
+          return store.run(script, keys, args);
+        }
+        // Sent and unanswered, or a bug: the operation may have run, and its caller must hear exactly that.
+        throw err;
+      },
+    );
   }
 }
 

@@ -311,19 +311,20 @@ export function safeMessage(err: unknown): string {
  * EVALSHA, and after a restart, failover or SCRIPT FLUSH (the server forgot the script) the source once with EVAL.
  * `send` writes one raw command where the script's keys live.
  */
-export async function runScript(
+export function runScript(
   send: (command: string[]) => Promise<unknown>,
   script: Script,
   keys: string[],
   args: Array<string | number>,
 ): Promise<Reply> {
-  const tail = [String(keys.length), ...keys, ...args.map(String)];
-  try {
-    return (await send(['EVALSHA', script.sha, ...tail])) as Reply;
-  } catch (err) {
-    if (err instanceof ErrorReply && err.message.startsWith('NOSCRIPT')) return (await send(['EVAL', script.lua, ...tail])) as Reply;
-    throw err;
-  }
+  // Every script call passes here: one array for the command, and no async function (its promises) around it.
+  const command = ['EVALSHA', script.sha, String(keys.length)];
+  for (const key of keys) command.push(key);
+  for (const arg of args) command.push(String(arg));
+  return (send(command) as Promise<Reply>).then(undefined, (err: unknown) => {
+    if (!(err instanceof ErrorReply && err.message.startsWith('NOSCRIPT'))) throw err;
+    return send(['EVAL', script.lua, ...command.slice(2)]) as Promise<Reply>;
+  });
 }
 
 /** What `promise` resolves to, or `onTimeout` when it takes longer than `ms`. */
