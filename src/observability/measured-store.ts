@@ -60,13 +60,13 @@ export class MeasuredStore implements Store {
     // The hot pair, timed by the store itself where it can (RedisStore, inside the deadline bookkeeping that reads
     // the clock anyway): every call is still observed and every failure counted, into the same series, without a
     // promise and two clock reads of this wrapper's own around each call.
-    const own = inner.timedCalls?.({ get: this.#timing('get'), set: this.#timing('set') }) ?? {};
+    const own = inner.timedCalls?.({ get: this.#timing('get', this.#latency.get), set: this.#timing('set', this.#latency.set), script: (name) => this.#scriptTiming(name) }) ?? {};
     if (own.get) this.get = own.get;
     if (own.set) this.set = own.set;
+    if (own.run) this.run = own.run;
   }
 
-  #timing(operation: Operation): CallTiming {
-    const observer = this.#latency[operation];
+  #timing(operation: string, observer: Observer): CallTiming {
     return {
       observe: (seconds) => observer.observe(seconds),
       failed: (seconds, err) => {
@@ -74,6 +74,27 @@ export class MeasuredStore implements Store {
         this.#failures.labels(this.kind, operation, failureKind(err)).inc();
       },
     };
+  }
+
+  /** The series of one script (`script:<name>`), bound on its first call. */
+  #scriptObserver(name: string): Observer {
+    let observer = this.#scripts.get(name);
+    if (observer === undefined) {
+      observer = this.#latencyFamily.labels(this.kind, `script:${name}`);
+      this.#scripts.set(name, observer);
+    }
+    return observer;
+  }
+
+  readonly #scriptTimings = new Map<string, CallTiming>();
+
+  #scriptTiming(name: string): CallTiming {
+    let timing = this.#scriptTimings.get(name);
+    if (timing === undefined) {
+      timing = this.#timing(`script:${name}`, this.#scriptObserver(name));
+      this.#scriptTimings.set(name, timing);
+    }
+    return timing;
   }
 
   /** The store it measures. */
@@ -157,12 +178,7 @@ export class MeasuredStore implements Store {
   }
 
   run(script: Script, keys: string[], args: Array<string | number>): Promise<Reply> {
-    let observer = this.#scripts.get(script.name);
-    if (observer === undefined) {
-      observer = this.#latencyFamily.labels(this.kind, `script:${script.name}`);
-      this.#scripts.set(script.name, observer);
-    }
-    return this.#timed(`script:${script.name}`, observer, () => this.#inner.run(script, keys, args));
+    return this.#timed(`script:${script.name}`, this.#scriptObserver(script.name), () => this.#inner.run(script, keys, args));
   }
 
   ping(): Promise<void> {

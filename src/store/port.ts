@@ -52,13 +52,21 @@ export interface Store {
   /** Connections to Redis open and ready right now (the memory store has none). */
   openConnections?(): number;
   /**
-   * For MeasuredStore: `get` and `set` that record their own latency and failures in `timings`, from inside the
-   * bookkeeping the store does per call anyway (RedisStore's deadline already reads the clock), so measuring them
-   * costs no promise and no clock read of MeasuredStore's own. Returns the ones it can time that way (none with
-   * a client cache or durable writes, where an answer does not always come from that bookkeeping); MeasuredStore
-   * wraps the rest. The store's own `get` and `set` stay untimed.
+   * For MeasuredStore: `get`, `set` and `run` that record their own latency and failures in `timings` (a
+   * script's in `timings.script(name)`), from inside the bookkeeping the store does per call anyway (RedisStore's
+   * deadline already reads the clock), so measuring them costs no promise and no clock read of MeasuredStore's
+   * own. Returns the ones it can time that way (none with a client cache or durable writes, where an answer does
+   * not always come from that bookkeeping); MeasuredStore wraps the rest. The store's own calls stay untimed.
    */
-  timedCalls?(timings: { get: CallTiming; set: CallTiming }): Partial<Pick<Store, 'get' | 'set'>>;
+  timedCalls?(timings: StoreTimings): Partial<Pick<Store, 'get' | 'set' | 'run'>>;
+}
+
+/** Where a store that times its own calls records each kind of call (see Store.timedCalls). */
+export interface StoreTimings {
+  get: CallTiming;
+  set: CallTiming;
+  /** The timing of the script `name` (the same object for every call of it). */
+  script(name: string): CallTiming;
 }
 
 /** Where a store that times its own calls records them (see Store.timedCalls). */

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { describeRedisUrl } from '../config.js';
 import type { Metrics } from '../observability/metrics.js';
 import { ClientCache, type CachedRead, type ClientCacheOptions } from './client-cache.js';
-import type { CallTiming, Reply, Script, ServerInfo, Store } from './port.js';
+import type { CallTiming, Reply, Script, ServerInfo, Store, StoreTimings } from './port.js';
 import { expireManyScript, getWithTtlScript, readPairs } from './store-scripts.js';
 import { confirmReplicated, writeAndWait, type Durability, type Send } from './durability.js';
 import { closeWithin, FailFast, runScript, safeMessage, socketOptions, within } from './redis-common.js';
@@ -156,12 +156,21 @@ export class RedisStore implements Store {
     return this.#write([key], (redis) => redis.sendCommand(setCommand(key, value, ttlSeconds))) as Promise<unknown> as Promise<void>;
   }
 
-  /** See Store.timedCalls: without a client cache or durable writes every get and set is one FailFast call. */
-  timedCalls(timings: { get: CallTiming; set: CallTiming }): Partial<Pick<Store, 'get' | 'set'>> {
+  /** See Store.timedCalls: without a client cache or durable writes every get, set and script is one FailFast call. */
+  timedCalls(timings: StoreTimings): Partial<Pick<Store, 'get' | 'set' | 'run'>> {
     if (this.clientCache !== undefined || this.#durability !== undefined) return {};
     return {
       get: (key) => this.#get(key, timings.get),
       set: (key, value, ttlSeconds) => this.#set(key, value, ttlSeconds, timings.set),
+      run: (script, keys, args) =>
+        this.#failFast.call(
+          this.#where,
+          () => {
+            const redis = this.#pick();
+            return runScript((command) => redis.sendCommand(command), script, keys, args);
+          },
+          timings.script(script.name),
+        ),
     };
   }
 
