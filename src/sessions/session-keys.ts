@@ -26,18 +26,33 @@ export interface SessionKeys {
 /** The owned keys in the order the delete script expects them. */
 export const OWNED_KEYS_PER_SESSION = 7;
 
+/** The suffixes of a session's owned keys below its own, checked once here rather than on every call. */
+const BELOW = {
+  systemMessages: keyBelow('', 'window', 'system'),
+  conversation: keyBelow('', 'window', 'conversation'),
+  windowState: keyBelow('', 'window', 'state'),
+  evicted: keyBelow('', 'window', 'evicted'),
+  checkpoints: keyBelow('', 'checkpoints'),
+  snapshots: keyBelow('', 'checkpoints', 'snapshots'),
+};
+
+/** The session's own key, for a call that needs no other (a read of the session). */
+export function sessionKey(userId: string, sessionId: string): string {
+  return makeKey('session', hashTag(assertId(userId, 'user_id')), assertId(sessionId, 'session_id'));
+}
+
 export function sessionKeys(userId: string, sessionId: string): SessionKeys {
   // The ids are checked once, for the session's own key; the others are that key and constant parts (every append
   // builds all seven, and checking the ids seven times was a visible share of its CPU profile).
-  const session = makeKey('session', hashTag(assertId(userId, 'user_id')), assertId(sessionId, 'session_id'));
+  const session = sessionKey(userId, sessionId);
   return {
     session,
-    systemMessages: keyBelow(session, 'window', 'system'),
-    conversation: keyBelow(session, 'window', 'conversation'),
-    windowState: keyBelow(session, 'window', 'state'),
-    evicted: keyBelow(session, 'window', 'evicted'),
-    checkpoints: keyBelow(session, 'checkpoints'),
-    snapshots: keyBelow(session, 'checkpoints', 'snapshots'),
+    systemMessages: session + BELOW.systemMessages,
+    conversation: session + BELOW.conversation,
+    windowState: session + BELOW.windowState,
+    evicted: session + BELOW.evicted,
+    checkpoints: session + BELOW.checkpoints,
+    snapshots: session + BELOW.snapshots,
   };
 }
 

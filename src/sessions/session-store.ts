@@ -9,7 +9,7 @@ import { IDEMPOTENCY_TTL, onceFor, runOnce, type IdempotencyOptions } from '../i
 import { TOKEN_ENCODINGS, type TokenEncoding } from '../memory/tokens.js';
 import type { Reply, Store } from '../store/port.js';
 import { getWithTtlScript, readPairs } from '../store/store-scripts.js';
-import { ownedKeys, sessionIndexKey, sessionKeys } from './session-keys.js';
+import { ownedKeys, sessionIndexKey, sessionKey, sessionKeys } from './session-keys.js';
 import {
   createSessionScript,
   deleteSessionsScript,
@@ -186,11 +186,19 @@ export class SessionStore {
   }
 
   /** The session with its remaining lifetime, or null when it is missing, expired, or another user's. */
-  async get(userId: string, sessionId: string): Promise<Session | null> {
-    const keys = sessionKeys(userId, sessionId);
-    // The store's own read of a value with its TTL, which its client cache (when on) can answer.
-    const [[text, ttlMs]] = readPairs(await this.#store.run(getWithTtlScript, [keys.session], [])) as [[string | null, number]];
-    return text === null ? null : fromStored(text, ttlMs, this.#defaultEncoding);
+  get(userId: string, sessionId: string): Promise<Session | null> {
+    let key: string;
+    try {
+      key = sessionKey(userId, sessionId);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    // The store's own read of a value with its TTL, which its client cache (when on) can answer. Not an async
+    // function: a read of a session is a hot path, and each promise costs the request scope's storage a copy.
+    return this.#store.run(getWithTtlScript, [key], []).then((reply) => {
+      const [[text, ttlMs]] = readPairs(reply) as [[string | null, number]];
+      return text === null ? null : fromStored(text, ttlMs, this.#defaultEncoding);
+    });
   }
 
   /** Extends the session (and its window) to the full TTL; null when it is missing or expired. */
@@ -263,7 +271,7 @@ export class SessionStore {
     const sessions: Session[] = [];
     for (let start = 0; start < entries.length; start += LIST_READ_BATCH) {
       const batch = entries.slice(start, start + LIST_READ_BATCH);
-      const values = await this.#store.getMany(batch.map(({ sessionId }) => sessionKeys(userId, sessionId).session));
+      const values = await this.#store.getMany(batch.map(({ sessionId }) => sessionKey(userId, sessionId)));
       values.forEach((text, i) => {
         // A session deleted or expired since the index was read is simply not listed.
         if (text === null) return;
