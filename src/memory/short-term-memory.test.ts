@@ -137,6 +137,9 @@ describe.each(allBackends)('ShortTermMemory on %s', (backend) => {
     const refused = m.append(s.user, s.id, { role: 'user', content: text(21) });
     await expect(refused).rejects.toBeInstanceOf(CapacityError);
     await expect(refused).rejects.toMatchObject({ field: 'content' });
+    // In a turn, the first message too large is the one named.
+    const turn = m.appendTurn(s.user, s.id, [{ role: 'user', content: text(2) }, { role: 'user', content: text(22) }, { role: 'user', content: text(21) }]);
+    await expect(turn).rejects.toMatchObject({ field: 'messages[1]', message: expect.stringContaining('22 tokens') });
     expect(await m.read(s.user, s.id)).toEqual(before);
   });
 

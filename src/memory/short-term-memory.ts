@@ -239,11 +239,16 @@ export class ShortTermMemory {
   async #counted(messages: CheckedMessage[], prefixes: string[], encoding: TokenEncoding): Promise<CountedMessage[]> {
     const counted: CountedMessage[] = [];
     let pending: Array<Promise<void>> | undefined;
-    messages.forEach((message, i) => {
-      const tokens = countTokensNow(message.texts, encoding);
-      if (tokens !== undefined) counted[i] = { ...message, tokens, prefix: prefixes[i]! };
-      else (pending ??= []).push(countTokensOf(message.texts, encoding).then((later) => void (counted[i] = { ...message, tokens: later, prefix: prefixes[i]! })));
-    });
+    for (let i = 0; i < messages.length; i++) {
+      const { input, texts, bytes } = messages[i]!;
+      const prefix = prefixes[i]!;
+      const tokens = countTokensNow(texts, encoding);
+      if (tokens !== undefined) counted.push({ input, texts, bytes, tokens, prefix });
+      else {
+        counted.push({ input, texts, bytes, tokens: 0, prefix });
+        (pending ??= []).push(countTokensOf(texts, encoding).then((later) => void (counted[i]!.tokens = later)));
+      }
+    }
     if (pending !== undefined) await Promise.all(pending);
     let tooLarge: CountedMessage | undefined;
     for (const message of counted) {
@@ -265,7 +270,7 @@ export class ShortTermMemory {
     turn: CountedMessage[],
     once: Once | undefined,
   ): Promise<AppendTurnResult | null> {
-    const createdAt = new Date().toISOString();
+    const createdAt = isoNow();
     const args: Array<string | number> = [this.#maxTokens, this.#ttlMs, turn.length, this.#maxEvicted];
     const built: Message[] = [];
     for (const { input, tokens } of turn) {
@@ -339,7 +344,7 @@ export class ShortTermMemory {
     if (range.last !== undefined && (!Number.isSafeInteger(range.last) || range.last < 1)) {
       throw new ValidationError('last must be a whole number of messages, at least 1', 'last');
     }
-    const keys = sessionKeys(userId, sessionId);
+    const keys = this.#knownWindow(userId, sessionId)?.keys ?? sessionKeys(userId, sessionId);
     const reply = (await this.#store.run(
       readWindowScript,
       [keys.session, keys.systemMessages, keys.conversation, keys.windowState],
@@ -560,6 +565,19 @@ function positive(value: number, field: string): number {
     throw new ValidationError(`${field} must be a positive whole number (got ${String(value)})`, field);
   }
   return value;
+}
+
+let isoMillisecond = Number.NaN;
+let isoText = '';
+
+/** The time as ISO-8601, formatted once per millisecond: appends under load share their milliseconds. */
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== isoMillisecond) {
+    isoMillisecond = now;
+    isoText = new Date(now).toISOString();
+  }
+  return isoText;
 }
 
 /** A new message with its fields in the order decodeStored gives them, so a fresh one and a read one look alike. */
