@@ -215,6 +215,22 @@ describe.each(allBackends)('ShortTermMemory on %s', (backend) => {
     expect(await ctx.store.ttl(sessionKeys(brief.user, brief.id).conversation)).toBeLessThanOrEqual(60);
   });
 
+  it('gives every window key the session TTL, including keys an append creates after the first', async () => {
+    const s = await newSession(newUser('alice'), 300);
+    const m = memory({ maxTokens: 12 });
+    const keys = sessionKeys(s.user, s.id);
+    await m.append(s.user, s.id, { role: 'user', content: text(4) });
+    await m.append(s.user, s.id, { role: 'system', content: text(2) });
+    await m.append(s.user, s.id, { role: 'user', content: text(4) });
+    const evicting = await m.append(s.user, s.id, { role: 'user', content: text(4) });
+    expect(evicting!.evicted).toHaveLength(1);
+    for (const key of [keys.systemMessages, keys.conversation, keys.windowState, keys.evicted]) {
+      const ttl = await ctx.store.ttl(key);
+      expect(ttl, key).toBeGreaterThan(290);
+      expect(ttl, key).toBeLessThanOrEqual(300);
+    }
+  });
+
   it('does not resurrect a window for an expired session', async () => {
     const s = await newSession(newUser('alice'), 2);
     const m = memory();
