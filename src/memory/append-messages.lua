@@ -98,53 +98,38 @@ if #toConversation > 0 then
 end
 systemTokens = systemTokens + addedSystem
 
--- Eviction reads the oldest messages a few at a time and decides in Lua, then moves them with one LTRIM and one
--- RPUSH: every element a script reads costs about as much as a small command, so the old LINDEX/LPOP/RPUSH/LINDEX
--- per message was most of an append's time in Redis. Whole units leave, so the walk stops only at a unit's
--- boundary: once the window fits, at the turn's last unit, or at the end of the list.
-local evicted, leaving = {}, {}
-if systemTokens + summaryTokens + conversationTokens > budget then
-  local peeked, start, batch, i = {}, 0, 1, 1
-  local evicting = nil
-  while true do
-    if i > #peeked then
-      peeked = redis.call('LRANGE', KEYS[3], start, start + batch - 1)
-      start, batch, i = start + #peeked, batch * 2, 1
-      if #peeked == 0 then
-        break
-      end
-    end
-    local element = peeked[i]
-    local seq, unit, tokens, id = readHeader(element)
-    if unit ~= evicting then
-      if systemTokens + summaryTokens + conversationTokens <= budget or unit == lastUnit then
-        break
-      end
-      evicting = unit
-    end
-    leaving[#leaving + 1] = element
-    evicted[#evicted + 1] = id
-    conversationTokens = conversationTokens - tokens
-    i = i + 1
-    -- A message that answers no call and makes none is a unit by itself: nothing after it can belong to its unit,
-    -- so when the window fits now there is no need to read the next message to find the boundary. (A message that
-    -- merely mentions "tool_calls", as a metadata key, only costs that read.)
-    if systemTokens + summaryTokens + conversationTokens <= budget and seq == unit and not string.find(element, '"tool_calls":', 1, true) then
-      break
-    end
+-- Eviction moves the oldest message to the buffer with one LMOVE and only then reads its header: every element a
+-- script reads or writes costs about as much as a small command, so peeking first (LINDEX, then LPOP and RPUSH)
+-- was most of an append's time in Redis. Whole units leave, so the walk stops only at a unit's boundary: once the
+-- window fits, at the turn's last unit, or at the end of the list. A message that answers no call and makes none is
+-- a unit by itself, so after it the boundary is known without reading on; otherwise the next message is moved too,
+-- and moved back when it starts a unit that stays. (A message that merely mentions "tool_calls", as a metadata key,
+-- only costs that read.)
+local evicted, evicting, alone = {}, nil, true
+while true do
+  local fits = systemTokens + summaryTokens + conversationTokens <= budget
+  if fits and alone then
+    break
   end
+  local element = redis.call('LMOVE', KEYS[3], KEYS[5], 'LEFT', 'RIGHT')
+  if not element then
+    break
+  end
+  local seq, unit, tokens, id = readHeader(element)
+  if unit ~= evicting and (fits or unit == lastUnit) then
+    redis.call('LMOVE', KEYS[5], KEYS[3], 'RIGHT', 'LEFT')
+    break
+  end
+  evicting = unit
+  evicted[#evicted + 1] = id
+  conversationTokens = conversationTokens - tokens
+  alone = seq == unit and not string.find(element, '"tool_calls":', 1, true)
 end
 
 -- Bounded: past its cap the oldest unsummarized messages are dropped, and the caller is told how many.
 local dropped = 0
-if #leaving > 0 then
-  redis.call('LTRIM', KEYS[3], #leaving, -1)
-  local length = 0
-  -- In slices: unpack puts every value on Lua's stack, which holds a few thousand.
-  for first = 1, #leaving, 1000 do
-    length = redis.call('RPUSH', KEYS[5], unpack(leaving, first, math.min(first + 999, #leaving)))
-  end
-  dropped = math.max(0, length - tonumber(ARGV[4]))
+if #evicted > 0 then
+  dropped = math.max(0, redis.call('LLEN', KEYS[5]) - tonumber(ARGV[4]))
   if dropped > 0 then
     redis.call('LTRIM', KEYS[5], dropped, -1)
   end
