@@ -61,15 +61,14 @@ function messageBody(message: MessageData) {
 
 /** The library names fields as its API does (toolCallId); a caller of this API sent tool_call_id. */
 const httpNames = (text: string) => text.replace(/\btoolCalls\b/g, 'tool_calls').replace(/\btoolCallId\b/g, 'tool_call_id');
-async function inHttpNames<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (err) {
+function inHttpNames<T>(work: Promise<T>): Promise<T> {
+  // A catch on the call's own promise rather than an async function around it: one promise less per append.
+  return work.then(undefined, (err: unknown) => {
     if (err instanceof ValidationError) throw new ValidationError(httpNames(err.message), err.field && httpNames(err.field));
     if (err instanceof ConflictError) throw new ConflictError(httpNames(err.message), err.field && httpNames(err.field));
     if (err instanceof CapacityError) throw new CapacityError(httpNames(err.message), err.field && httpNames(err.field));
     throw err;
-  }
+  });
 }
 
 const usageBody = ({ used, max, percentage }: TokenUsageData) => ({ used, max, percentage });
@@ -101,11 +100,13 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request, reply) => {
-      const appended = await inHttpNames(memory.append(request.caller.userId, request.params.session_id, toMessageInput(request.body), idempotencyOf(request)));
-      if (appended === null) throw missingSession();
-      return reply.code(201).send({ message: messageBody(appended.message), token_usage: usageBody(appended.tokenUsage), evicted: appended.evicted });
-    },
+    // The hot write: a promise chain, not an async handler (each promise it makes costs the request scope a copy).
+    (request, reply) =>
+      inHttpNames(memory.append(request.caller.userId, request.params.session_id, toMessageInput(request.body), idempotencyOf(request))).then((appended) => {
+        if (appended === null) throw missingSession();
+        reply.code(201);
+        return { message: messageBody(appended.message), token_usage: usageBody(appended.tokenUsage), evicted: appended.evicted };
+      }),
   );
 
   app.post(
