@@ -35,8 +35,14 @@ export function presentedKey(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Verifies the caller against the configured keys. Keys are kept only as SHA-256 digests, and every digest is
- * compared in constant time, so neither the keys nor the position of a match leak through timing.
+ * Verifies the caller against the configured keys. Keys are kept as SHA-256 digests, and every digest is compared
+ * in constant time, so neither the keys nor the position of a match leak through timing.
+ *
+ * A key that passed that check once is remembered with its caller, so its next requests skip the digest (the
+ * largest part of this check's cost). Only verified keys are remembered: a guess is never stored, always pays
+ * the full constant-time check, and can only find a remembered entry by being a valid key itself, which its answer
+ * says anyway. That bounds the map by the number of configured keys, which the process holds already (its
+ * configuration). Neither map nor key is ever logged.
  */
 export function createAuthenticator(apiKeys: readonly ApiKey[]): (request: FastifyRequest) => Caller | undefined {
   // Each user's caller is made once and shared by all its requests (nothing writes to it).
@@ -44,14 +50,19 @@ export function createAuthenticator(apiKeys: readonly ApiKey[]): (request: Fasti
   if (known.length === 0) {
     return (request) => ({ userId: LOCAL_USER, bucket: `ip:${request.ip}` });
   }
+  const verified = new Map<string, Caller>();
   return (request) => {
     const key = presentedKey(request);
     if (key === undefined) return undefined;
+    const remembered = verified.get(key);
+    if (remembered !== undefined) return remembered;
     const presented = digest(key);
     let match: Caller | undefined;
     for (const entry of known) {
       if (timingSafeEqual(entry.digest, presented) && match === undefined) match = entry.caller;
     }
+    // At most one entry per configured key: two texts never share a digest.
+    if (match !== undefined && verified.size < known.length) verified.set(key, match);
     return match;
   };
 }
