@@ -76,6 +76,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestIdHeader: false,
     // One line per request is written on response (below), with the route template instead of the raw URL.
     logController: new LogController({ disableRequestLogging: true }),
+    // A request's own logger binds its reqId, which pino serializes for every request: work for nothing while the
+    // logger writes nothing (level silent), so requests then share it. Any level that writes gets the usual child;
+    // the level is read per request, so raising it later takes effect at the next one.
+    childLoggerFactory: (logger, bindings, childOptions) =>
+      logger.level === 'silent' && childOptions.level === undefined ? logger : logger.child(bindings, childOptions),
     ajv: {
       // A wrong type is a 400 naming the field, not a silent conversion; every problem is reported at once.
       customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: true },
