@@ -22,8 +22,9 @@
 -- call ids as JSON} when message i is not a tool message but calls are open; nothing changed in all of these.
 -- Otherwise {1, seq of the first message, tokens used, {evicted ids, oldest first}, messages the full buffer dropped}.
 -- The running summary's tokens count against the budget like a system message's.
-local sessionTtl = redis.call('PTTL', KEYS[1])
-if sessionTtl == -2 then
+-- When the session expires: -2 when it is missing, -1 for a session without expiry, else the time in ms.
+local sessionAt = redis.call('PEXPIRETIME', KEYS[1])
+if sessionAt == -2 then
   return {0}
 end
 local budget = tonumber(ARGV[1])
@@ -90,11 +91,13 @@ for i = 1, count do
     conversationTokens = conversationTokens + tonumber(ARGV[base + 1])
   end
 end
+-- A list that RPUSH made (its length is what was pushed) has no expiry yet.
+local created = {}
 if #toSystem > 0 then
-  redis.call('RPUSH', KEYS[2], unpack(toSystem))
+  created[2] = redis.call('RPUSH', KEYS[2], unpack(toSystem)) == #toSystem
 end
 if #toConversation > 0 then
-  redis.call('RPUSH', KEYS[3], unpack(toConversation))
+  created[3] = redis.call('RPUSH', KEYS[3], unpack(toConversation)) == #toConversation
 end
 systemTokens = systemTokens + addedSystem
 
@@ -146,5 +149,25 @@ else
   end
 end
 
-touchWindow(sessionTtl, tonumber(ARGV[2]), 5)
+-- The window lives exactly as long as its session (window-prelude.lua). Every script that writes a window key, and
+-- a session refresh, sets all of them to the session's expiry, which nothing else moves; so when the state already
+-- expires with the session, the keys lacking that expiry are the ones this append made: the lists RPUSH created
+-- and the buffer eviction wrote to. Setting those alone saves an append most of four PEXPIREs. A session without
+-- expiry slides its window: every key, every time.
+if sessionAt == -1 then
+  touchWindow(-1, tonumber(ARGV[2]), 5)
+elseif redis.call('PEXPIRETIME', KEYS[4]) ~= sessionAt then
+  for i = 2, 5 do
+    redis.call('PEXPIREAT', KEYS[i], sessionAt)
+  end
+else
+  for i = 2, 3 do
+    if created[i] then
+      redis.call('PEXPIREAT', KEYS[i], sessionAt)
+    end
+  end
+  if #evicted > 0 then
+    redis.call('PEXPIREAT', KEYS[5], sessionAt)
+  end
+end
 return {1, seq + 1, systemTokens + summaryTokens + conversationTokens, evicted, dropped}

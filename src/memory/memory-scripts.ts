@@ -170,6 +170,8 @@ export const appendMessagesScript = defineScript('append-messages', new URL('./a
   } else {
     for (const field of OPEN_FIELDS) writable.delete(field);
   }
+  // The Lua sets only the keys lacking the session's expiry (the ones this append made) when the state has it;
+  // setting all four ends the same, and costs nothing worth saving here.
   touch(db, [systemKey, conversationKey, stateKey, bufferKey], windowTtl(sessionTtl, Number(args[1])));
   return [1, seq + 1, systemTokens + summaryTokens + conversationTokens, evicted, dropped];
 }, WINDOW_PRELUDE);

@@ -231,6 +231,25 @@ describe.each(allBackends)('ShortTermMemory on %s', (backend) => {
     }
   });
 
+  it('keeps the window with its session when a list is emptied and made again, or a key lost its expiry', async () => {
+    const s = await newSession(newUser('alice'), 300);
+    const m = memory({ maxTokens: 1000 });
+    const keys = sessionKeys(s.user, s.id);
+    const only = await m.append(s.user, s.id, { role: 'user', content: 'first' });
+    await m.delete(s.user, s.id, only!.message.id);
+    // The conversation list is gone with its last message; the next append makes it again.
+    await m.append(s.user, s.id, { role: 'user', content: 'second' });
+    // A window key whose expiry moved (here by hand) is set back to the session's on the next append.
+    await ctx.store.expire(keys.windowState, 5);
+    await ctx.store.expire(keys.systemMessages, 5);
+    await m.append(s.user, s.id, { role: 'system', content: 'third' });
+    for (const key of [keys.systemMessages, keys.conversation, keys.windowState]) {
+      const ttl = await ctx.store.ttl(key);
+      expect(ttl, key).toBeGreaterThan(290);
+      expect(ttl, key).toBeLessThanOrEqual(300);
+    }
+  });
+
   it('does not resurrect a window for an expired session', async () => {
     const s = await newSession(newUser('alice'), 2);
     const m = memory();
