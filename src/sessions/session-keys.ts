@@ -1,4 +1,4 @@
-import { assertId, hashTag, keyBelow, makeKey } from '../keys.js';
+import { assertId, hashTag, idKeys, keyBelow, makeKey } from '../keys.js';
 
 /**
  * Where one session and everything it owns lives. Every key carries the user's hash tag, so a session, its
@@ -37,9 +37,7 @@ const BELOW = {
 };
 
 /** The session's own key, for a call that needs no other (a read of the session). */
-export function sessionKey(userId: string, sessionId: string): string {
-  return makeKey('session', hashTag(assertId(userId, 'user_id')), assertId(sessionId, 'session_id'));
-}
+export const sessionKey: (userId: string, sessionId: string) => string = idKeys('session', 'user_id', 'session_id');
 
 export function sessionKeys(userId: string, sessionId: string): SessionKeys {
   // The ids are checked once, for the session's own key; the others are that key and constant parts (every append
