@@ -95,7 +95,8 @@ export function limitRequests(limiter: RateLimiter, headerOptions: RateLimitHead
  * the decision, whichever call made it.
  */
 export function chargeRequests(api: FastifyInstance, limiter: RateLimiter, headerOptions: RateLimitHeaderOptions = {}): void {
-  const charges = new WeakMap<FastifyRequest, RateLimitCharge>();
+  // The request's own field, not a WeakMap keyed by it: a weak entry per request is work for the garbage collector.
+  api.decorateRequest(PENDING_CHARGE, null);
   const refusal = refusalOf(limiter);
   const headers = rateLimitHeaders('default', limiter, headerOptions);
   api.addHook('onRequest', (request, _reply, done) => {
@@ -106,17 +107,17 @@ export function chargeRequests(api: FastifyInstance, limiter: RateLimiter, heade
       done(err as Error);
       return;
     }
-    charges.set(request, charge);
+    (request as PendingCharge)[PENDING_CHARGE] = charge;
     // Onto the request's deadline scope (oneDeadline opened it): no scope of its own to pay for.
     if (attachCharge(charge)) done();
     else withCharge(charge, done);
   });
   // A callback hook, not an async one: the usual request (its script carried the charge) costs no promise here.
   api.addHook('onSend', (request, reply, payload, done) => {
-    const charge = charges.get(request);
-    if (charge === undefined) return done(null, payload);
+    const charge = (request as PendingCharge)[PENDING_CHARGE];
+    if (charge === null) return done(null, payload);
     // Once: should settling fail with a bug, the error answer it becomes passes here again.
-    charges.delete(request);
+    (request as PendingCharge)[PENDING_CHARGE] = null;
     // A store call saw the decision: the answer already follows it (a refusal was thrown there and answered).
     const answered = charge.observed;
     if (charge.decided) return done(null, answerFor(request, reply, payload, charge.decision, answered));
@@ -134,6 +135,10 @@ export function chargeRequests(api: FastifyInstance, limiter: RateLimiter, heade
     return answerInstead(request, reply, refusal(decision));
   }
 }
+
+/** The request's charge until onSend settles it (null before the charge is made and after it is settled). */
+const PENDING_CHARGE = 'rateLimitCharge';
+type PendingCharge = FastifyRequest & { [PENDING_CHARGE]: RateLimitCharge | null };
 
 /** From onSend: the answer replaced by `err`'s, in the service's error envelope. */
 function answerInstead(request: FastifyRequest, reply: FastifyReply, err: HttpError): string {
