@@ -1,4 +1,5 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { Logger } from '../observability/logger.js';
 import { HTTP_LATENCY_BUCKETS, type Counter, type Metrics, type Observer } from '../observability/metrics.js';
 
 /** Methods named in the series as they are; anything else a client sends is `OTHER`. */
@@ -61,7 +62,9 @@ export function recordRequests(app: FastifyInstance, metrics: Metrics): void {
     const elapsedMs = reply.elapsedTime;
     const method = METHODS.has(request.method) ? request.method : 'OTHER';
     series.record(method, reply.statusCode, elapsedMs / 1000);
-    request.log.info(
+    // The line's fields are built only when it would be written (a silent logger still takes the call). The app's
+    // logger is pino's (AppOptions.logger), and so is each request's child.
+    if ((request.log as Logger).isLevelEnabled('info')) request.log.info(
       {
         route: series.route,
         method,
