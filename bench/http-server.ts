@@ -108,6 +108,8 @@ createInterface({ input: process.stdin }).on('line', (line) => {
       inspector = new Session();
       inspector.connect();
       await inspector.post('Profiler.enable');
+      // 100 µs instead of the default 1 ms: a request here costs tens of µs, and the items worth finding are fractions of one.
+      await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
       await inspector.post('Profiler.start');
       process.stdout.write('{}\n');
     } else if (line.startsWith('profile-stop ') && inspector !== undefined) {
