@@ -24,6 +24,16 @@ describe('createAuthenticator remembering verified keys', () => {
     expect(verify(presenting(ALICE_KEY))?.userId).toBe('alice');
   });
 
+  it('remembers a header text only as the Bearer form of the key it carried', () => {
+    // A valid X-API-Key beside another Authorization must not make that Authorization text pass on its own.
+    const both = { headers: { authorization: 'Basic Zm9vOmJhcg==', 'x-api-key': BOB_KEY } } as unknown as FastifyRequest;
+    expect(verify(both)?.userId).toBe('bob');
+    expect(verify({ headers: { authorization: 'Basic Zm9vOmJhcg==' } } as unknown as FastifyRequest)).toBeUndefined();
+    expect(verify(presenting(BOB_KEY))?.userId).toBe('bob');
+    expect(verify(presenting(BOB_KEY))?.userId).toBe('bob');
+    expect(verify(presenting(nearMiss(BOB_KEY)))).toBeUndefined();
+  });
+
   it('answers each verified key with its own user, however often and in whatever order', () => {
     for (let i = 0; i < 3; i++) {
       expect(verify(presenting(BOB_KEY))).toEqual({ userId: 'bob', bucket: 'user:bob' });

@@ -51,18 +51,28 @@ export function createAuthenticator(apiKeys: readonly ApiKey[]): (request: Fasti
     return (request) => ({ userId: LOCAL_USER, bucket: `ip:${request.ip}` });
   }
   const verified = new Map<string, Caller>();
+  // And by the whole `Authorization: Bearer <key>` text a verified key was sent in, so the usual request also skips
+  // parsing the header. Only that exact form of a verified key is stored: again one entry per configured key.
+  const verifiedHeaders = new Map<string, Caller>();
   return (request) => {
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      const remembered = verifiedHeaders.get(header);
+      if (remembered !== undefined) return remembered;
+    }
     const key = presentedKey(request);
     if (key === undefined) return undefined;
-    const remembered = verified.get(key);
-    if (remembered !== undefined) return remembered;
-    const presented = digest(key);
-    let match: Caller | undefined;
-    for (const entry of known) {
-      if (timingSafeEqual(entry.digest, presented) && match === undefined) match = entry.caller;
+    let match = verified.get(key);
+    if (match === undefined) {
+      const presented = digest(key);
+      for (const entry of known) {
+        if (timingSafeEqual(entry.digest, presented) && match === undefined) match = entry.caller;
+      }
+      if (match === undefined) return undefined;
+      // At most one entry per configured key: two texts never share a digest.
+      if (verified.size < known.length) verified.set(key, match);
     }
-    // At most one entry per configured key: two texts never share a digest.
-    if (match !== undefined && verified.size < known.length) verified.set(key, match);
+    if (header === `Bearer ${key}` && verifiedHeaders.size < known.length) verifiedHeaders.set(header, match);
     return match;
   };
 }
