@@ -48,30 +48,35 @@ function sfString(value: string): string {
   return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
+/** Where the fields go: a reply (Fastify's `header`) or a record of them. */
+export interface HeaderSink {
+  header(name: string, value: string): unknown;
+}
+
 /** The headers of one counted answer (lower-case names, as Fastify sends them). */
 export function rateLimitFields(policy: RateLimitPolicy, state: RateLimitState, options: RateLimitHeaderOptions = {}): Record<string, string> {
-  return rateLimitFieldsOf(policy, options)(policy.quota, state);
+  const fields: Record<string, string> = {};
+  rateLimitFieldsOf(policy, options)(policy.quota, state, { header: (name, value) => (fields[name] = value) });
+  return fields;
 }
 
 /**
- * `rateLimitFields` for one policy, with what never changes (the quoted name, the RateLimit-Policy value) made once:
- * the rate-limit shell sets these on every counted answer. `quota` is the one a decision is usually made against;
- * a decision under another quota gets its own policy value.
+ * `rateLimitFields` for one policy, with what never changes (the quoted name, the RateLimit-Policy value) made once,
+ * set straight on `sink`: the rate-limit shell sets these on every counted answer, without a record of them to make
+ * and walk. `quota` is the one a decision is usually made against; a decision under another quota gets its own
+ * policy value.
  */
-export function rateLimitFieldsOf(policy: RateLimitPolicy, options: RateLimitHeaderOptions = {}): (quota: number, state: RateLimitState) => Record<string, string> {
+export function rateLimitFieldsOf(policy: RateLimitPolicy, options: RateLimitHeaderOptions = {}): (quota: number, state: RateLimitState, sink: HeaderSink) => void {
   const name = sfString(policy.name);
   const policyValue = (quota: number) => `${name};q=${sfInteger(quota)};w=${sfInteger(policy.windowSeconds)}`;
   const usual = policyValue(policy.quota);
-  return (quota, state) => {
-    const fields: Record<string, string> = {
-      'ratelimit-policy': quota === policy.quota ? usual : policyValue(quota),
-      ratelimit: `${name};r=${sfInteger(state.remaining)};t=${sfInteger(state.resetSeconds)}`,
-    };
+  return (quota, state, sink) => {
+    sink.header('ratelimit-policy', quota === policy.quota ? usual : policyValue(quota));
+    sink.header('ratelimit', `${name};r=${sfInteger(state.remaining)};t=${sfInteger(state.resetSeconds)}`);
     if (options.legacy) {
-      fields['ratelimit-limit'] = sfInteger(quota);
-      fields['ratelimit-remaining'] = sfInteger(state.remaining);
-      fields['ratelimit-reset'] = sfInteger(state.resetSeconds);
+      sink.header('ratelimit-limit', sfInteger(quota));
+      sink.header('ratelimit-remaining', sfInteger(state.remaining));
+      sink.header('ratelimit-reset', sfInteger(state.resetSeconds));
     }
-    return fields;
   };
 }

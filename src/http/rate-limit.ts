@@ -31,9 +31,9 @@ const identities = new Map<string, string>();
 const MAX_REMEMBERED_IDENTITIES = 10_000;
 
 /** The RateLimit fields of a counted answer, under the policy name a client sees for this limiter. */
-function rateLimitHeaders(policyName: string, limiter: RateLimiter, options: RateLimitHeaderOptions): (decision: RateLimitDecision) => Record<string, string> {
+function rateLimitHeaders(policyName: string, limiter: RateLimiter, options: RateLimitHeaderOptions): (reply: FastifyReply, decision: RateLimitDecision) => void {
   const fields = rateLimitFieldsOf({ name: policyName, quota: limiter.limit, windowSeconds: limiter.windowSeconds }, options);
-  return (decision) => fields(decision.limit, decision);
+  return (reply, decision) => fields(decision.limit, decision, reply);
 }
 
 /** Failing closed: the limiter cannot tell whether the caller may go on, so nobody does. */
@@ -74,7 +74,7 @@ export function limitRequests(limiter: RateLimiter, headerOptions: RateLimitHead
   return async (request, reply) => {
     // The same bucket as chargeRequests counts (under the user's hash tag), so /api/v1 and MCP share one limit.
     const decision = await limiter.check(bucketIdentity(request.caller.bucket), 1, { hashTag: request.caller.userId });
-    if (decision.reason !== 'store_unavailable') reply.headers(headers(decision));
+    if (decision.reason !== 'store_unavailable') headers(reply, decision);
     if (!decision.allowed) throw refusal(decision);
   };
 }
@@ -130,7 +130,7 @@ export function chargeRequests(api: FastifyInstance, limiter: RateLimiter, heade
   /** The answer to send once the decision is known: the RateLimit fields set, and a refusal nobody saw answered. */
   function answerFor(request: FastifyRequest, reply: FastifyReply, payload: unknown, decision: RateLimitDecision | undefined, answered: boolean): unknown {
     if (decision === undefined) return payload;
-    if (decision.reason !== 'store_unavailable') reply.headers(headers(decision));
+    if (decision.reason !== 'store_unavailable') headers(reply, decision);
     if (decision.allowed || answered) return payload;
     return answerInstead(request, reply, refusal(decision));
   }
