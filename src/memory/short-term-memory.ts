@@ -190,7 +190,8 @@ export class ShortTermMemory {
   async append(userId: string, sessionId: string, input: MessageInput, options?: IdempotencyOptions): Promise<AppendResult | null> {
     const valid = checkMessage(input, this.#maxMessageBytes, '');
     const window = this.#knownWindow(userId, sessionId) ?? (await this.#windowOf(userId, sessionId));
-    const checked = await this.#counted([valid], [''], window.encoding);
+    const counting = this.#counted([valid], [''], window.encoding);
+    const checked = counting instanceof Promise ? await counting : counting;
     const once = onceFor(options, userId, 'memory.append', { sessionId, message: checked[0]!.input }, this.#idempotencyTtlSeconds);
     const appended = await this.#appendChecked(userId, sessionId, window.keys, checked, once);
     if (appended === null) return null;
@@ -213,7 +214,8 @@ export class ShortTermMemory {
     const prefixes = inputs.map((_, i) => `messages[${i}]`);
     const valid = inputs.map((input, i) => checkMessage(input, this.#maxMessageBytes, prefixes[i]));
     const window = this.#knownWindow(userId, sessionId) ?? (await this.#windowOf(userId, sessionId));
-    const checked = await this.#counted(valid, prefixes, window.encoding);
+    const counting = this.#counted(valid, prefixes, window.encoding);
+    const checked = counting instanceof Promise ? await counting : counting;
     const once = onceFor(options, userId, 'memory.appendTurn', { sessionId, messages: checked.map((c) => c.input) }, this.#idempotencyTtlSeconds);
     return this.#appendChecked(userId, sessionId, window.keys, checked, once);
   }
@@ -242,10 +244,11 @@ export class ShortTermMemory {
   }
 
   /**
-   * The messages with their tokens, counted without a promise when they can be (short texts, the encoder loaded).
-   * Every message too large for the whole budget is counted in the metrics; the first one is the error.
+   * The messages with their tokens, counted without a promise when they can be (short texts, the encoder loaded):
+   * then the answer is the list itself, not a promise of it, so the append awaits nothing for it (each promise is
+   * also a copy of the request's async context, in the service). Throws, or rejects, for a message too large.
    */
-  async #counted(messages: CheckedMessage[], prefixes: string[], encoding: TokenEncoding): Promise<CountedMessage[]> {
+  #counted(messages: CheckedMessage[], prefixes: string[], encoding: TokenEncoding): CountedMessage[] | Promise<CountedMessage[]> {
     const counted: CountedMessage[] = [];
     let pending: Array<Promise<void>> | undefined;
     for (let i = 0; i < messages.length; i++) {
@@ -258,7 +261,12 @@ export class ShortTermMemory {
         (pending ??= []).push(countTokensOf(texts, encoding).then((later) => void (counted[i]!.tokens = later)));
       }
     }
-    if (pending !== undefined) await Promise.all(pending);
+    if (pending !== undefined) return Promise.all(pending).then(() => this.#withinBudget(counted));
+    return this.#withinBudget(counted);
+  }
+
+  /** Every message too large for the whole budget is counted in the metrics; the first one is the error. */
+  #withinBudget(counted: CountedMessage[]): CountedMessage[] {
     let tooLarge: CountedMessage | undefined;
     for (const message of counted) {
       if (message.tokens <= this.#maxTokens) continue;
