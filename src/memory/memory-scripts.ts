@@ -184,6 +184,7 @@ export const readWindowScript = defineScript('read-window', new URL('./read-wind
   const used = numberField(state, 'system_tokens') + numberField(state, 'conversation_tokens') + numberField(state, 'summary_tokens');
   const system = [...(db.list(systemKey) ?? [])];
   const conversation = [...(db.list(conversationKey) ?? [])];
+  // The Lua sets the keys only when the conversation's expiry is not the session's; setting them always ends the same.
   touch(db, [systemKey, conversationKey, stateKey], windowTtl(sessionTtl, Number(args[0])));
   return [used, system, conversation, state?.get('summary') ?? null, numberField(state, 'summary_version')];
 }, WINDOW_PRELUDE, { allowOom: true });
