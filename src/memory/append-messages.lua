@@ -121,6 +121,9 @@ while true do
   local seq, unit, tokens, id = readHeader(element)
   if unit ~= evicting and (fits or unit == lastUnit) then
     redis.call('LMOVE', KEYS[5], KEYS[3], 'RIGHT', 'LEFT')
+    -- When that message was the last one left, Redis deleted the emptied list and moving it back made a new one,
+    -- without expiry: it must get the session's like a list RPUSH made.
+    created[3] = true
     break
   end
   evicting = unit

@@ -250,6 +250,22 @@ describe.each(allBackends)('ShortTermMemory on %s', (backend) => {
     }
   });
 
+  it('keeps the conversation with its session when eviction empties it down to the message that stays', async () => {
+    const s = await newSession(newUser('alice'), 300);
+    const m = memory({ maxTokens: 100 });
+    await m.append(s.user, s.id, { role: 'assistant', content: text(30), toolCalls: [{ id: 'call_1', name: 'read', arguments: '{}' }] });
+    await m.append(s.user, s.id, { role: 'tool', content: text(30), toolCallId: 'call_1' });
+    // Evicting the tool-call unit moves the new message out too (to see where the unit ends) and back: the list
+    // was empty in between, so Redis made it anew.
+    const last = await m.append(s.user, s.id, { role: 'user', content: text(60) });
+    expect(last!.evicted).toHaveLength(2);
+    // Before any read: a read sets the window's expiry again.
+    const ttl = await ctx.store.ttl(sessionKeys(s.user, s.id).conversation);
+    expect(ttl).toBeGreaterThan(290);
+    expect(ttl).toBeLessThanOrEqual(300);
+    expect(await contents(m, s)).toEqual([text(60)]);
+  });
+
   it('does not resurrect a window for an expired session', async () => {
     const s = await newSession(newUser('alice'), 2);
     const m = memory();
