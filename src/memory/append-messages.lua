@@ -135,7 +135,10 @@ end
 -- Bounded: past its cap the oldest unsummarized messages are dropped, and the caller is told how many.
 local dropped = 0
 if #evicted > 0 then
-  dropped = math.max(0, redis.call('LLEN', KEYS[5]) - tonumber(ARGV[4]))
+  local buffered = redis.call('LLEN', KEYS[5])
+  -- Holding only what this append evicted, the buffer is new (a list is gone once empty).
+  created[5] = buffered == #evicted
+  dropped = math.max(0, buffered - tonumber(ARGV[4]))
   if dropped > 0 then
     redis.call('LTRIM', KEYS[5], dropped, -1)
   end
@@ -155,7 +158,7 @@ end
 -- The window lives exactly as long as its session (window-prelude.lua). Every script that writes a window key, and
 -- a session refresh, sets all of them to the session's expiry, which nothing else moves; so when the state already
 -- expires with the session, the keys lacking that expiry are the ones this append made: the lists RPUSH created
--- and the buffer eviction wrote to. Setting those alone saves an append most of four PEXPIREs. A session without
+-- and the buffer when eviction started it. Setting those alone saves an append its four PEXPIREs. A session without
 -- expiry slides its window: every key, every time.
 if sessionAt == -1 then
   touchWindow(-1, tonumber(ARGV[2]), 5)
@@ -164,13 +167,10 @@ elseif redis.call('PEXPIRETIME', KEYS[4]) ~= sessionAt then
     redis.call('PEXPIREAT', KEYS[i], sessionAt)
   end
 else
-  for i = 2, 3 do
+  for i = 2, 5 do
     if created[i] then
       redis.call('PEXPIREAT', KEYS[i], sessionAt)
     end
-  end
-  if #evicted > 0 then
-    redis.call('PEXPIREAT', KEYS[5], sessionAt)
   end
 end
 return {1, seq + 1, systemTokens + summaryTokens + conversationTokens, evicted, dropped}
