@@ -9,6 +9,7 @@ import {
   type MessageInput,
   type TokenUsage as TokenUsageData,
 } from '../../index.js';
+import { answerWhenDone } from '../answer.js';
 import { notFound } from '../errors.js';
 import { IdempotencyHeaders, idempotencyOf } from '../idempotency.js';
 import {
@@ -61,13 +62,17 @@ function messageBody(message: MessageData) {
 
 /** The library names fields as its API does (toolCallId); a caller of this API sent tool_call_id. */
 const httpNames = (text: string) => text.replace(/\btoolCalls\b/g, 'tool_calls').replace(/\btoolCallId\b/g, 'tool_call_id');
+/** `err` with the field names in its message and field as this API spells them. */
+function inHttpNamesOf(err: unknown): unknown {
+  if (err instanceof ValidationError) return new ValidationError(httpNames(err.message), err.field && httpNames(err.field));
+  if (err instanceof ConflictError) return new ConflictError(httpNames(err.message), err.field && httpNames(err.field));
+  if (err instanceof CapacityError) return new CapacityError(httpNames(err.message), err.field && httpNames(err.field));
+  return err;
+}
+
 function inHttpNames<T>(work: Promise<T>): Promise<T> {
-  // A catch on the call's own promise rather than an async function around it: one promise less per append.
   return work.then(undefined, (err: unknown) => {
-    if (err instanceof ValidationError) throw new ValidationError(httpNames(err.message), err.field && httpNames(err.field));
-    if (err instanceof ConflictError) throw new ConflictError(httpNames(err.message), err.field && httpNames(err.field));
-    if (err instanceof CapacityError) throw new CapacityError(httpNames(err.message), err.field && httpNames(err.field));
-    throw err;
+    throw inHttpNamesOf(err);
   });
 }
 
@@ -100,13 +105,19 @@ export const memoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    // The hot write: a promise chain, not an async handler (each promise it makes costs the request scope a copy).
+    // The hot write: no async handler, no promise returned, errors renamed where they are sent (each promise a
+    // request makes costs the request scope a copy).
     (request, reply) =>
-      inHttpNames(memory.append(request.caller.userId, request.params.session_id, toMessageInput(request.body), idempotencyOf(request))).then((appended) => {
-        if (appended === null) throw missingSession();
-        reply.code(201);
-        return { message: messageBody(appended.message), token_usage: usageBody(appended.tokenUsage), evicted: appended.evicted };
-      }),
+      answerWhenDone(
+        reply,
+        memory.append(request.caller.userId, request.params.session_id, toMessageInput(request.body), idempotencyOf(request)),
+        (appended) => {
+          if (appended === null) throw missingSession();
+          reply.code(201);
+          return { message: messageBody(appended.message), token_usage: usageBody(appended.tokenUsage), evicted: appended.evicted };
+        },
+        inHttpNamesOf,
+      ),
   );
 
   app.post(
