@@ -79,8 +79,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // A request's own logger binds its reqId, which pino serializes for every request: work for nothing while the
     // logger writes nothing (level silent), so requests then share it. Any level that writes gets the usual child;
     // the level is read per request, so raising it later takes effect at the next one.
+    // Silent is pino's one level at Infinity: its levelVal is a field, where `level` maps the value back to a label.
     childLoggerFactory: (logger, bindings, childOptions) =>
-      logger.level === 'silent' && childOptions.level === undefined ? logger : logger.child(bindings, childOptions),
+      (logger as Logger).levelVal === Infinity && childOptions.level === undefined ? logger : logger.child(bindings, childOptions),
     ajv: {
       // A wrong type is a 400 naming the field, not a silent conversion; every problem is reported at once.
       customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: true },
