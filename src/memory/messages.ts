@@ -152,26 +152,30 @@ function checkMetadataStrings(value: unknown, field: string): void {
  * `field` prefixes the names (e.g. `messages[2]`). The turn structure (which call a tool message answers) is checked
  * by the append script against the window itself.
  */
+/** A field's name under the message's own (`messages[1].content`); a module function, not a closure per message. */
+function fieldAt(prefix: string, field: string): string {
+  return `${prefix}${prefix && field ? '.' : ''}${field}`;
+}
+
 export function checkMessage(value: unknown, maxBytes: number, prefix = ''): CheckedMessage {
-  const at = (field: string) => `${prefix}${prefix && field ? '.' : ''}${field}`;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(prefix || 'message', 'must be an object');
   const input = value as Record<string, unknown>;
   for (const key of Object.keys(input)) {
-    if (!INPUT_FIELDS.has(key)) fail(at(key), `is not an accepted field (accepted: ${[...INPUT_FIELDS].join(', ')})`);
+    if (!INPUT_FIELDS.has(key)) fail(fieldAt(prefix, key), `is not an accepted field (accepted: ${[...INPUT_FIELDS].join(', ')})`);
   }
   const role = input.role as MessageRole;
-  if (!MESSAGE_ROLES.includes(role)) fail(at('role'), `must be one of ${MESSAGE_ROLES.join(', ')}`);
+  if (!MESSAGE_ROLES.includes(role)) fail(fieldAt(prefix, 'role'), `must be one of ${MESSAGE_ROLES.join(', ')}`);
   const out = { texts: [] as string[], bytes: 0 };
 
   const toolCalls = input.toolCalls;
   if (toolCalls !== undefined) {
-    if (role !== 'assistant') fail(at('toolCalls'), 'are accepted on assistant messages only');
+    if (role !== 'assistant') fail(fieldAt(prefix, 'toolCalls'), 'are accepted on assistant messages only');
     if (!Array.isArray(toolCalls) || toolCalls.length < 1 || toolCalls.length > MESSAGE_LIMITS.toolCalls) {
-      fail(at('toolCalls'), `must be an array of 1 to ${MESSAGE_LIMITS.toolCalls} calls`);
+      fail(fieldAt(prefix, 'toolCalls'), `must be an array of 1 to ${MESSAGE_LIMITS.toolCalls} calls`);
     }
     const seen = new Set<string>();
     (toolCalls as unknown[]).forEach((call, i) => {
-      const field = at(`toolCalls[${i}]`);
+      const field = fieldAt(prefix, `toolCalls[${i}]`);
       const checked = checkObject(call, field, ['id', 'name', 'arguments'], ['id', 'name', 'arguments']);
       const id = checkCallId(checked.id, `${field}.id`);
       if (seen.has(id)) fail(`${field}.id`, `repeats the id ${JSON.stringify(id)} of an earlier call in this message`);
@@ -189,47 +193,47 @@ export function checkMessage(value: unknown, maxBytes: number, prefix = ''): Che
     });
   }
 
-  if (input.toolCallId !== undefined && role !== 'tool') fail(at('toolCallId'), 'is accepted on tool messages only');
+  if (input.toolCallId !== undefined && role !== 'tool') fail(fieldAt(prefix, 'toolCallId'), 'is accepted on tool messages only');
   if (role === 'tool') {
-    if (input.toolCallId === undefined) fail(at('toolCallId'), 'is required on a tool message: the id of the call it answers');
-    checkCallId(input.toolCallId, at('toolCallId'));
+    if (input.toolCallId === undefined) fail(fieldAt(prefix, 'toolCallId'), 'is required on a tool message: the id of the call it answers');
+    checkCallId(input.toolCallId, fieldAt(prefix, 'toolCallId'));
   }
 
   if (input.name !== undefined) {
-    if (role === 'tool') fail(at('name'), 'is not accepted on tool messages (they are named by toolCallId)');
-    const name = checkText(input.name, at('name'));
-    if (!NAME.test(name)) fail(at('name'), 'must be 1 to 64 letters, digits, _ or -');
+    if (role === 'tool') fail(fieldAt(prefix, 'name'), 'is not accepted on tool messages (they are named by toolCallId)');
+    const name = checkText(input.name, fieldAt(prefix, 'name'));
+    if (!NAME.test(name)) fail(fieldAt(prefix, 'name'), 'must be 1 to 64 letters, digits, _ or -');
     out.texts.push(name);
     out.bytes += Buffer.byteLength(name, 'utf8');
   }
 
   const content = input.content;
   if (content === null) {
-    if (toolCalls === undefined) fail(at('content'), 'may be null only on an assistant message with toolCalls');
+    if (toolCalls === undefined) fail(fieldAt(prefix, 'content'), 'may be null only on an assistant message with toolCalls');
   } else if (typeof content === 'string') {
-    checkText(content, at('content'));
+    checkText(content, fieldAt(prefix, 'content'));
     out.texts.push(content);
     out.bytes += Buffer.byteLength(content, 'utf8');
   } else if (Array.isArray(content)) {
-    if (content.length < 1 || content.length > MESSAGE_LIMITS.parts) fail(at('content'), `must hold 1 to ${MESSAGE_LIMITS.parts} parts`);
-    content.forEach((part, i) => checkPart(part, at(`content[${i}]`), role, out));
+    if (content.length < 1 || content.length > MESSAGE_LIMITS.parts) fail(fieldAt(prefix, 'content'), `must hold 1 to ${MESSAGE_LIMITS.parts} parts`);
+    content.forEach((part, i) => checkPart(part, fieldAt(prefix, `content[${i}]`), role, out));
   } else {
-    fail(at('content'), 'must be a string or an array of parts (text, image_url, file)');
+    fail(fieldAt(prefix, 'content'), 'must be a string or an array of parts (text, image_url, file)');
   }
 
   if (input.metadata !== undefined) {
     const metadata = input.metadata;
-    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) fail(at('metadata'), 'must be an object');
-    checkMetadataStrings(metadata, at('metadata'));
+    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) fail(fieldAt(prefix, 'metadata'), 'must be an object');
+    checkMetadataStrings(metadata, fieldAt(prefix, 'metadata'));
     const bytes = Buffer.byteLength(JSON.stringify(metadata), 'utf8');
-    if (bytes > MESSAGE_LIMITS.metadataBytes) fail(at('metadata'), `is ${bytes} bytes as JSON; at most ${MESSAGE_LIMITS.metadataBytes} are accepted`);
+    if (bytes > MESSAGE_LIMITS.metadataBytes) fail(fieldAt(prefix, 'metadata'), `is ${bytes} bytes as JSON; at most ${MESSAGE_LIMITS.metadataBytes} are accepted`);
   }
 
   if (out.bytes > maxBytes) {
     throw new ValidationError(
-      `${at(typeof content === 'string' && out.texts.length === 1 ? 'content' : 'message') || 'message'} is ${out.bytes} bytes ` +
+      `${fieldAt(prefix, typeof content === 'string' && out.texts.length === 1 ? 'content' : 'message') || 'message'} is ${out.bytes} bytes ` +
         `(content, names and tool call arguments together, as UTF-8); at most ${maxBytes} are accepted`,
-      at(typeof content === 'string' && out.texts.length === 1 ? 'content' : 'message') || 'message',
+      fieldAt(prefix, typeof content === 'string' && out.texts.length === 1 ? 'content' : 'message') || 'message',
     );
   }
   return { input: pick(input as unknown as MessageInput), texts: out.texts, bytes: out.bytes };
