@@ -8,16 +8,16 @@ import type { FastifyReply } from 'fastify';
  */
 export function answerWhenDone<T>(reply: FastifyReply, work: Promise<T>, answer: (value: T) => unknown, failure?: (err: unknown) => unknown): void {
   work.then(
-    (value) => {
-      let payload: unknown;
-      try {
-        payload = answer(value);
-      } catch (err) {
-        reply.send(err);
-        return;
-      }
-      reply.send(payload);
-    },
-    (err: unknown) => reply.send(failure === undefined ? err : failure(err)),
+    (value) => reply.send(settled(answer, value)),
+    (err: unknown) => reply.send(failure === undefined ? err : settled(failure, err)),
   );
+}
+
+/** `make(input)`, or the error it throws: whatever happens, the reply is sent and no rejection is left unhandled. */
+function settled<I>(make: (input: I) => unknown, input: I): unknown {
+  try {
+    return make(input);
+  } catch (err) {
+    return err;
+  }
 }
