@@ -116,14 +116,14 @@ export function assertScopedPattern(pattern: string): void {
   }
 }
 
+/** What an id from outside may contain: a subset of a key part's characters (PART). */
+const ID = /^[A-Za-z0-9_\-.]+$/;
+
 /**
  * An id that arrives from outside (path, body, caller): the same rule as a key part, with its field name. `.` and
  * `..` are refused too, as the HTTP shell refuses them (src/http/id-rule.ts): fetch, curl and every URL parser
  * rewrite such a path segment, so what the library wrote under one could never be read back over HTTP.
  */
-/** What an id from outside may contain: a subset of a key part's characters (PART). */
-const ID = /^[A-Za-z0-9_\-.]+$/;
-
 export function assertId(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 128 || !ID.test(value)) {
     throw new ValidationError(`${field} must be 1 to 128 letters, digits, '_', '-' or '.'`, field);
