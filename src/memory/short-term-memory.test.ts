@@ -34,6 +34,14 @@ describe.each(allBackends)('ShortTermMemory on %s', (backend) => {
   };
   const contents = async (m: ShortTermMemory, s: { user: string; id: string }) =>
     (await m.read(s.user, s.id))!.messages.map((message) => message.content);
+  /** Each key expires with a session made with a 300 s TTL a moment ago. */
+  const expectSessionExpiry = async (keys: string[]) => {
+    for (const key of keys) {
+      const ttl = await ctx.store.ttl(key);
+      expect(ttl, key).toBeGreaterThan(290);
+      expect(ttl, key).toBeLessThanOrEqual(300);
+    }
+  };
 
   it('clear empties the window in one step, keeping the session, its checkpoints and a fresh budget', async () => {
     const s = await newSession();
@@ -224,11 +232,7 @@ describe.each(allBackends)('ShortTermMemory on %s', (backend) => {
     await m.append(s.user, s.id, { role: 'user', content: text(4) });
     const evicting = await m.append(s.user, s.id, { role: 'user', content: text(4) });
     expect(evicting!.evicted).toHaveLength(1);
-    for (const key of [keys.systemMessages, keys.conversation, keys.windowState, keys.evicted]) {
-      const ttl = await ctx.store.ttl(key);
-      expect(ttl, key).toBeGreaterThan(290);
-      expect(ttl, key).toBeLessThanOrEqual(300);
-    }
+    await expectSessionExpiry([keys.systemMessages, keys.conversation, keys.windowState, keys.evicted]);
   });
 
   it('keeps the window with its session when a list is emptied and made again, or a key lost its expiry', async () => {
@@ -243,11 +247,7 @@ describe.each(allBackends)('ShortTermMemory on %s', (backend) => {
     await ctx.store.expire(keys.windowState, 5);
     await ctx.store.expire(keys.systemMessages, 5);
     await m.append(s.user, s.id, { role: 'system', content: 'third' });
-    for (const key of [keys.systemMessages, keys.conversation, keys.windowState]) {
-      const ttl = await ctx.store.ttl(key);
-      expect(ttl, key).toBeGreaterThan(290);
-      expect(ttl, key).toBeLessThanOrEqual(300);
-    }
+    await expectSessionExpiry([keys.systemMessages, keys.conversation, keys.windowState]);
   });
 
   it('keeps the conversation with its session when eviction empties it down to the message that stays', async () => {
@@ -260,9 +260,7 @@ describe.each(allBackends)('ShortTermMemory on %s', (backend) => {
     const last = await m.append(s.user, s.id, { role: 'user', content: text(60) });
     expect(last!.evicted).toHaveLength(2);
     // Before any read: a read sets the window's expiry again.
-    const ttl = await ctx.store.ttl(sessionKeys(s.user, s.id).conversation);
-    expect(ttl).toBeGreaterThan(290);
-    expect(ttl).toBeLessThanOrEqual(300);
+    await expectSessionExpiry([sessionKeys(s.user, s.id).conversation]);
     expect(await contents(m, s)).toEqual([text(60)]);
   });
 
